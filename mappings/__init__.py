@@ -1,0 +1,1 @@
+"""Data tables shipped as package data (`migrator.mappings`), each with its source."""

@@ -1,0 +1,99 @@
+"""The library entry points the CLI (and anyone scripting migrator) calls.
+
+Only the CLI prints or exits; these functions return values or raise InputError."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from migrator import __version__
+from migrator.config import ProjectConfig, load_config
+from migrator.files import write_atomic
+from migrator.findings import Finding, Severity
+from migrator.load.sources import LoadOptions, load_documents
+from migrator.map import map_environment
+from migrator.map.context import MapContext, MapOptions
+from migrator.model.build import build_estate
+from migrator.plan.model import EnvironmentPlan, MigrationPlan
+from migrator.plan.serialize import dump_yaml, plan_to_data
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    paths: tuple[str, ...]
+    environments: tuple[str, ...] = ()  # empty: every environment of the project
+    config: str | None = None
+    helm_bin: str = ""
+    kustomize_bin: str = ""
+    size_from: str = "requests"
+    stateful_as_service: bool = False
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    plan: MigrationPlan
+    config: ProjectConfig
+    load_findings: tuple[Finding, ...] = field(default_factory=tuple)
+
+    def findings(self) -> list[Finding]:
+        seen: set[Finding] = set()
+        out = []
+        for env in self.plan.environments:
+            for f in env.findings:
+                if f not in seen:
+                    seen.add(f)
+                    out.append(f)
+        return out
+
+    def worst(self) -> Severity | None:
+        return max((f.severity for f in self.findings()), default=None)
+
+
+def plan_estate(options: PlanOptions, progress: Progress | None = None) -> PlanResult:
+    config = load_config(list(options.paths), options.config)
+    names = options.environments or tuple(env.name for env in config.environments)
+    load_options = LoadOptions(helm_bin=options.helm_bin, kustomize_bin=options.kustomize_bin)
+    map_options = MapOptions(size_from=options.size_from, stateful_as_service=options.stateful_as_service)
+    environments: list[EnvironmentPlan] = []
+    for name in names:
+        env = config.environment(name)
+        documents, load_findings = load_documents(list(options.paths), config, env, load_options, progress)
+        estate, model_findings = build_estate(documents)
+        ctx = MapContext(estate=estate, env=env, project=config.project, overrides=config.services,
+                         options=map_options)
+        env_plan = map_environment(ctx)
+        extra = tuple(sorted(set(load_findings) | set(model_findings), key=Finding.sort_key))
+        environments.append(_with_findings(env_plan, extra))
+    plan = MigrationPlan(project=config.project, environments=tuple(environments),
+                         generator=f"migrator {__version__}",
+                         sources=tuple(_relative(p, config.root) for p in options.paths))
+    return PlanResult(plan=plan, config=config)
+
+
+def _with_findings(env_plan: EnvironmentPlan, extra: tuple[Finding, ...]) -> EnvironmentPlan:
+    import dataclasses
+
+    merged = tuple(sorted(set(env_plan.findings) | set(extra), key=Finding.sort_key))
+    return dataclasses.replace(env_plan, findings=merged)
+
+
+def _relative(path: str, root: str) -> str:
+    import os
+
+    try:
+        return os.path.relpath(os.path.abspath(path), root)
+    except ValueError:
+        return path
+
+
+def plan_text(plan: MigrationPlan) -> str:
+    header = ("# Migration plan written by `migrate plan`. Review it in a pull request; edit it if you must,\n"
+              "# but prefer overrides in migrate.yaml so that re-planning keeps them. See docs/plan-format.md.\n")
+    return header + dump_yaml(plan_to_data(plan))
+
+
+def write_plan(plan: MigrationPlan, path: str) -> None:
+    write_atomic(path, plan_text(plan))

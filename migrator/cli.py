@@ -1,0 +1,190 @@
+"""`migrate`: the command line. Thin: parse options, call migrator.api, print, exit.
+
+Exit codes (all commands):
+  0  done, no finding at or above --fail-on
+  1  findings at or above --fail-on (plan), drift (verify)
+  2  usage or input error: one line `file:line: CODE message` on stderr
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from migrator import __version__, api
+from migrator.findings import InputError, Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+app = typer.Typer(
+    name="migrate",
+    help="Move a Kubernetes estate to AWS ECS Fargate: plan it, emit Terraform, verify the cutover.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+out = Console()
+err = Console(stderr=True)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    md = "md"
+
+
+class SizeFrom(str, Enum):
+    requests = "requests"
+    limits = "limits"
+    max = "max"
+
+
+class _State:
+    verbose = 0
+    quiet = False
+
+
+state = _State()
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"migrate {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True,
+                                help="Say more: -v lists info findings, -vv also shows internal errors in full."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors and the final result line."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    state.verbose = verbose
+    state.quiet = quiet
+
+
+def _levels(verbose: int, quiet: bool) -> None:
+    state.verbose = max(state.verbose, verbose)
+    state.quiet = state.quiet or quiet
+
+
+def _fail_input(exc: InputError) -> None:
+    err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(EXIT_INPUT)
+
+
+def _progress():
+    """A transient progress line on stderr for slow loading (charts, overlays), when interactive."""
+    if state.quiet or not sys.stderr.isatty():
+        return None, None
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                        console=err, transient=True)
+    task = progress.add_task("loading", total=None)
+
+    def tick(path: str) -> None:
+        progress.update(task, description=f"loading {os.path.basename(path.rstrip('/'))}")
+
+    return progress, tick
+
+
+@app.command()
+def plan(
+    paths: List[str] = typer.Argument(..., help="Manifest files or folders, Helm chart folders or .tgz, "
+                                      "kustomize folders. Folders are searched recursively."),
+    env: List[str] = typer.Option([], "--env", "-e", help="Plan only this environment (repeatable). "
+                                  "Default: every environment in migrate.yaml, or `default` without one."),
+    out_path: str = typer.Option("migration-plan.yaml", "--out", "-o", help="Where to write the plan file."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Summary on stdout: table for people, "
+                               "json for pipelines, md for pull requests."),
+    fail_on: str = typer.Option("error", "--fail-on", help="Exit 1 when a finding is at least this severe: "
+                                "info, warning, error, or never."),
+    config: Optional[str] = typer.Option(None, "--config", "-c", help="Project file (default: migrate.yaml "
+                                         "beside the first path)."),
+    helm_bin: str = typer.Option("", "--helm-bin", help="Render charts with this helm binary instead of the "
+                                 "embedded Helm SDK (`auto`: the helm on PATH)."),
+    size_from: SizeFrom = typer.Option(SizeFrom.requests, "--size-from", help="Size tasks from container "
+                                       "requests (limits where missing), limits, or the larger of the two."),
+    no_write: bool = typer.Option(False, "--dry-run", help="Print the summary but do not write the plan file."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="Also list info findings."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the result lines."),
+) -> None:
+    """Read an estate and write a reviewable migration plan, with findings located at file:line."""
+    _levels(verbose, quiet)
+    try:
+        threshold = None if fail_on == "never" else Severity.parse(fail_on)
+    except ValueError as exc:
+        err.print(f"--fail-on: {exc}")
+        raise typer.Exit(EXIT_INPUT)
+    progress, tick = _progress()
+    options = api.PlanOptions(paths=tuple(paths), environments=tuple(env), config=config,
+                              helm_bin=helm_bin, size_from=size_from.value)
+    try:
+        if progress:
+            with progress:
+                result = api.plan_estate(options, tick)
+        else:
+            result = api.plan_estate(options)
+        if not no_write:
+            api.write_plan(result.plan, out_path)
+    except InputError as exc:
+        _fail_input(exc)
+    _print_plan_summary(result, None if no_write else out_path, fmt)
+    worst = result.worst()
+    if threshold is not None and worst is not None and worst >= threshold:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _print_plan_summary(result: api.PlanResult, out_path: str | None, fmt: Format) -> None:
+    from migrator import report
+
+    plan_obj = result.plan
+    root = result.config.root
+    if fmt is Format.json:
+        out.print_json(report.summary_json(plan_obj, out_path))
+        return
+    if fmt is Format.md:
+        out.print(report.summary_markdown(plan_obj, root), markup=False, highlight=False)
+        return
+    for env_plan in plan_obj.environments:
+        if not state.quiet:
+            table = Table(title=f"environment: {env_plan.name}", title_justify="left")
+            for column in report.COLUMNS:
+                table.add_column(column, overflow="fold")
+            for row in report.service_rows(env_plan, root):
+                table.add_row(*row)
+            out.print(table)
+        shown = [f for f in env_plan.findings
+                 if f.severity >= Severity.WARNING or state.verbose >= 1]
+        if not state.quiet:
+            for finding in shown:
+                colour = {"error": "red", "warning": "yellow", "info": "dim"}[str(finding.severity)]
+                out.print(f"[{colour}]{finding.source}: {finding.code}[/] {finding.message}", highlight=False,
+                          soft_wrap=True)
+        counts = report.severity_counts(env_plan.findings)
+        out.print(f"{env_plan.name}: {len(env_plan.services)} services, {counts['error']} errors, "
+                  f"{counts['warning']} warnings, {counts['info']} info", highlight=False)
+    if out_path:
+        out.print(f"plan written to {out_path}; review it, then run `migrate emit --plan {out_path} --env "
+                  f"{plan_obj.environments[0].name}`", highlight=False)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

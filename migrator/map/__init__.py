@@ -1,0 +1,63 @@
+"""The map stage: pure functions from the model of one environment to its ECS plan.
+
+Every mapper is listed here, in the order it runs; nothing registers itself on import.
+- WORKLOAD_MAPPERS refine one service: (ctx, workload, service) -> (service, findings).
+- ENVIRONMENT_MAPPERS see the whole environment: (ctx, env_plan) -> (env_plan, findings).
+A mapper that fails on one object becomes a finding for that object, not a crash of the run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable
+
+from migrator.findings import Finding, error, warning
+from migrator.map import services
+from migrator.map.context import MapContext
+from migrator.model.objects import Workload
+from migrator.plan.model import EnvironmentPlan, ServicePlan
+
+WorkloadMapper = Callable[[MapContext, Workload, ServicePlan], tuple[ServicePlan, list[Finding]]]
+EnvironmentMapper = Callable[[MapContext, EnvironmentPlan], tuple[EnvironmentPlan, list[Finding]]]
+
+WORKLOAD_MAPPERS: list[WorkloadMapper] = [
+    services.apply_task_size,
+    services.apply_desired_count,
+]
+
+ENVIRONMENT_MAPPERS: list[EnvironmentMapper] = []
+
+SERVICE_KINDS = {"Deployment"}
+
+
+def map_environment(ctx: MapContext) -> EnvironmentPlan:
+    findings: list[Finding] = []
+    planned: list[ServicePlan] = []
+    for workload in ctx.estate.workloads:
+        if workload.kind not in SERVICE_KINDS:
+            findings.append(warning("kind.not-mapped", f"{workload.kind} {workload.name} is not mapped to ECS yet; "
+                                    "decide how to run it", workload.source))
+            continue
+        service, found = services.service_for_workload(ctx, workload)
+        findings.extend(found)
+        if service is None:
+            continue
+        for mapper in WORKLOAD_MAPPERS:
+            try:
+                service, found = mapper(ctx, workload, service)
+            except Exception as exc:  # one object's failure is a finding, not a crash of the run
+                found = [error("map.failed", f"{mapper.__module__}.{mapper.__name__} failed on "
+                               f"{workload.name}: {exc!r}", workload.source)]
+            findings.extend(found)
+        planned.append(service)
+    env_plan = EnvironmentPlan(
+        name=ctx.env.name,
+        settings=ctx.settings,
+        service_connect_namespace=ctx.env.service_connect_namespace,
+        services=tuple(sorted(planned, key=lambda s: s.name)),
+    )
+    for mapper in ENVIRONMENT_MAPPERS:
+        env_plan, found = mapper(ctx, env_plan)
+        findings.extend(found)
+    ordered = tuple(sorted(set(findings) | set(env_plan.findings), key=Finding.sort_key))
+    return dataclasses.replace(env_plan, findings=ordered)

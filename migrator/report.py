@@ -1,0 +1,117 @@
+"""Summaries of a plan for people (rich tables, Markdown) and pipelines (JSON). Pure: plan in,
+rows or text out; the CLI decides where they go."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from migrator.findings import Finding, Severity
+from migrator.plan.model import EnvironmentPlan, MigrationPlan, ServicePlan
+
+COLUMNS = ("service", "source", "cpu / memory", "count", "service connect", "routes", "wave", "findings")
+
+
+def _count(service: ServicePlan) -> str:
+    if service.autoscaling:
+        return f"{service.autoscaling.min_capacity}–{service.autoscaling.max_capacity}"
+    return str(service.desired_count)
+
+
+def _routes(env: EnvironmentPlan) -> Counter:
+    counts: Counter = Counter()
+    for lb in env.load_balancers:
+        for rule in lb.rules:
+            counts[rule.service] += 1
+    return counts
+
+
+def _findings_by_file(env: EnvironmentPlan) -> Counter:
+    return Counter(f.source.file for f in env.findings)
+
+
+def service_rows(env: EnvironmentPlan, root: str = "") -> list[tuple[str, ...]]:
+    routes = _routes(env)
+    by_service: Counter = Counter()
+    for f in env.findings:
+        for service in env.services:
+            if f.source.file == service.source.file and service.name in f.message:
+                by_service[service.name] += 1
+    rows = []
+    for service in env.services:
+        aliases = ", ".join(f"{e.dns_name}:{e.port}" for e in service.service_connect) or "—"
+        rows.append((
+            service.name,
+            f"{_short(service.source.file, root)}:{service.source.line}",
+            f"{service.task.cpu} / {service.task.memory}",
+            _count(service),
+            aliases,
+            str(routes.get(service.name, 0)),
+            str(service.wave),
+            str(by_service.get(service.name, 0)),
+        ))
+    return rows
+
+
+def _short(path: str, root: str) -> str:
+    import os
+
+    if root and path.startswith(root.rstrip("/") + "/"):
+        return os.path.relpath(path, root)
+    return path
+
+
+def severity_counts(findings: list[Finding] | tuple[Finding, ...]) -> dict[str, int]:
+    counts = Counter(str(f.severity) for f in findings)
+    return {name: counts.get(name, 0) for name in ("error", "warning", "info")}
+
+
+def summary_json(plan: MigrationPlan, plan_path: str | None) -> str:
+    body = {
+        "plan": plan_path,
+        "project": plan.project,
+        "environments": [
+            {
+                "name": env.name,
+                "services": [
+                    {
+                        "name": s.name, "namespace": s.namespace, "source": f"{s.source.file}:{s.source.line}",
+                        "cpu": s.task.cpu, "memory": s.task.memory, "desired_count": s.desired_count,
+                        "autoscaling": None if not s.autoscaling else
+                        {"min": s.autoscaling.min_capacity, "max": s.autoscaling.max_capacity},
+                        "service_connect": [f"{e.dns_name}:{e.port}" for e in s.service_connect],
+                        "wave": s.wave,
+                    }
+                    for s in env.services
+                ],
+                "findings": [f.to_dict() for f in env.findings],
+                "counts": severity_counts(env.findings),
+                "ledger": env.ledger,
+            }
+            for env in plan.environments
+        ],
+    }
+    return json.dumps(body, indent=2, sort_keys=False)
+
+
+def summary_markdown(plan: MigrationPlan, root: str = "") -> str:
+    out = [f"# Migration plan: {plan.project}", ""]
+    for env in plan.environments:
+        out += [f"## Environment `{env.name}`", ""]
+        out.append("| " + " | ".join(COLUMNS) + " |")
+        out.append("|" + "---|" * len(COLUMNS))
+        for row in service_rows(env, root):
+            out.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+        out.append("")
+        if env.waves:
+            out += ["### Cutover waves", ""]
+            for i, wave in enumerate(env.waves, 1):
+                out.append(f"{i}. " + ", ".join(wave))
+            out.append("")
+        counts = severity_counts(env.findings)
+        out += [f"### Findings ({counts['error']} errors, {counts['warning']} warnings, {counts['info']} info)", ""]
+        for f in env.findings:
+            if f.severity >= Severity.WARNING:
+                out.append(f"- `{f.code}` {_short(str(f.source), root)}: {f.message}")
+        out.append("")
+    return "\n".join(out)

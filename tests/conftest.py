@@ -1,0 +1,41 @@
+"""Shared test helpers: where the corpus is, and running the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "samples" / "k8s"
+SHARED = Path(os.environ.get("MIGRATOR_SHARED", REPO.parent / "shared"))
+CORPUS = SHARED / "corpus"
+
+
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, cwd: str | os.PathLike | None = None, env: dict | None = None,
+            timeout: int = 600) -> CliResult:
+    """Run `migrate` as a user would: a real process, so exit codes and stderr are real."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "migrator.cli", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+    )
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"shared corpus not found at {CORPUS} (set MIGRATOR_SHARED)")
+    return CORPUS
