@@ -30,13 +30,23 @@ def _findings_by_file(env: EnvironmentPlan) -> Counter:
     return Counter(f.source.file for f in env.findings)
 
 
+def findings_per_service(env: EnvironmentPlan) -> Counter:
+    """Findings that name a service and come from a file that defines it. Indexed by file so a
+    large estate is not services x findings."""
+    by_file: dict[str, list[str]] = {}
+    for service in env.services:
+        by_file.setdefault(service.source.file, []).append(service.name)
+    counts: Counter = Counter()
+    for f in env.findings:
+        for name in by_file.get(f.source.file, ()):
+            if name in f.message:
+                counts[name] += 1
+    return counts
+
+
 def service_rows(env: EnvironmentPlan, root: str = "") -> list[tuple[str, ...]]:
     routes = _routes(env)
-    by_service: Counter = Counter()
-    for f in env.findings:
-        for service in env.services:
-            if f.source.file == service.source.file and service.name in f.message:
-                by_service[service.name] += 1
+    by_service = findings_per_service(env)
     rows = []
     for service in env.services:
         aliases = ", ".join(f"{e.dns_name}:{e.port}" for e in service.service_connect) or "—"
