@@ -75,6 +75,7 @@ class ContainerPlan:
     depends_on: tuple[tuple[str, str], ...] = ()  # (container, condition)
     stop_timeout: int | None = None
     repository_credentials: str = ""
+    capabilities_add: tuple[str, ...] = ()  # Linux capabilities; Fargate accepts only SYS_PTRACE
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class TaskSize:
     operating_system: str = "LINUX"
     requested_cpu: int = 0  # what Kubernetes asked for, summed, before rounding
     requested_memory: int = 0
+    ephemeral_storage_gib: int = 0  # 0: the Fargate default (20 GiB); else 21-200
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,23 @@ class CapacityProviderItem:
 class VolumePlan:
     name: str
     kind: str  # task (ephemeral) | efs
-    efs_access_point: str = ""
+    efs_access_point: str = ""  # access point key, unique in the environment
+    efs_root_directory: str = ""  # the access point's root directory (created on first use)
+    efs_uid: int | None = None  # POSIX user/group the access point enforces
+    efs_gid: int | None = None
+    size_gib: int | None = None  # what the claim / emptyDir asked for (EFS itself is elastic)
+    claim: str = ""  # the PersistentVolumeClaim or volumeClaimTemplate it came from
+    source: Source = Source("")
+
+
+@dataclass(frozen=True)
+class CostEstimate:
+    """Monthly cost of the planned task count (730 hours), from mappings/pricing.yaml."""
+
+    tasks: int
+    on_demand_usd: float  # every task on FARGATE
+    spot_usd: float  # every task on FARGATE_SPOT
+    planned_usd: float  # split as the capacity provider strategy places the tasks
 
 
 @dataclass(frozen=True)
@@ -179,6 +197,11 @@ class ServicePlan:
     wave: int = 1
     group: str = ""  # service group (critical, workers, ...) for capacity providers
     monthly_cost_usd: float = 0.0
+    # The readinessProbe as an ALB target-group health check, for the target groups of
+    # `health_check_container` (see migrator.map.health.target_health_check_for).
+    health_check: TargetHealthCheck | None = None
+    health_check_container: str = ""
+    cost: CostEstimate | None = None
 
 
 @dataclass(frozen=True)
@@ -191,6 +214,23 @@ class ScheduledTaskPlan:
     task: TaskSize
     containers: tuple[ContainerPlan, ...]
     enabled: bool = True
+    volumes: tuple[VolumePlan, ...] = ()
+    task_role_arn: str = ""
+    capacity_provider_strategy: tuple[CapacityProviderItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class JobPlan:
+    """A Kubernetes Job: a task definition to run once (`aws ecs run-task`), not a service."""
+
+    name: str
+    namespace: str
+    source: Source
+    task: TaskSize
+    containers: tuple[ContainerPlan, ...]
+    volumes: tuple[VolumePlan, ...] = ()
+    task_role_arn: str = ""
+    capacity_provider_strategy: tuple[CapacityProviderItem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -261,11 +301,13 @@ class EnvironmentPlan:
     service_connect_namespace: str
     services: tuple[ServicePlan, ...] = ()
     scheduled_tasks: tuple[ScheduledTaskPlan, ...] = ()
+    jobs: tuple[JobPlan, ...] = ()
     load_balancers: tuple[LoadBalancerPlan, ...] = ()
     secrets: tuple[SecretPlan, ...] = ()
     waves: tuple[tuple[str, ...], ...] = ()  # waves[0] moves first
     findings: tuple[Finding, ...] = ()
     ledger: dict[str, int] = field(default_factory=dict)  # classification -> count
+    monthly_cost_usd: float = 0.0  # sum of the services' planned cost
 
 
 @dataclass(frozen=True)
