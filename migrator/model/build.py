@@ -380,6 +380,7 @@ def _security(r: _Reader, s: Any, path: tuple) -> m.SecurityContext | None:
         privileged=s.get("privileged"),
         allow_privilege_escalation=s.get("allowPrivilegeEscalation"),
         capabilities_add=tuple(str(x) for x in r.list(caps.get("add"), *path, "capabilities", "add")),
+        fs_group=r.int(s.get("fsGroup"), *path, "fsGroup"),
         source=r.ref(*path),
     )
 
@@ -389,7 +390,9 @@ def _volume(r: _Reader, v: Any, path: tuple) -> m.Volume:
     name = str(v.get("name") or "")
     source = r.ref(*path)
     if "emptyDir" in v:
-        return m.Volume(name, "emptyDir", medium=str((v.get("emptyDir") or {}).get("medium") or ""), source=source)
+        empty = r.map(v.get("emptyDir"), *path, "emptyDir")
+        return m.Volume(name, "emptyDir", medium=str(empty.get("medium") or ""), source=source,
+                        size_mib=r.quantity(empty.get("sizeLimit"), memory_mib, *path, "emptyDir", "sizeLimit"))
     if "persistentVolumeClaim" in v:
         return m.Volume(name, "persistentVolumeClaim",
                         claim_name=str((v["persistentVolumeClaim"] or {}).get("claimName") or ""), source=source)

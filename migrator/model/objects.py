@@ -96,6 +96,7 @@ class SecurityContext:
     privileged: bool | None = None
     allow_privilege_escalation: bool | None = None
     capabilities_add: tuple[str, ...] = ()
+    fs_group: int | None = None  # pod level only
     source: SourceRef = SourceRef("")
 
 
@@ -139,6 +140,7 @@ class Volume:
     config_map: str = ""
     secret: str = ""
     host_path: str = ""
+    size_mib: int | None = None  # emptyDir sizeLimit
     source: SourceRef = SourceRef("")
 
 
