@@ -243,6 +243,7 @@ def _pod(r: _Reader, spec: dict, metadata: dict, path: tuple) -> m.PodSpec:
         labels=r.str_map(metadata.get("labels")),
         annotations=r.str_map(metadata.get("annotations")),
         source=r.ref(*path),
+        field_sources={str(key): r.ref(*path, key) for key in spec},
     )
 
 

@@ -159,6 +159,11 @@ class PodSpec:
     labels: Mapping[str, str] = field(default_factory=dict)
     annotations: Mapping[str, str] = field(default_factory=dict)
     source: SourceRef = SourceRef("")
+    field_sources: Mapping[str, SourceRef] = field(default_factory=dict)  # pod spec key -> where it is
+
+    def ref(self, key: str) -> SourceRef:
+        """Where a pod spec field (nodeSelector, terminationGracePeriodSeconds, ...) is written."""
+        return self.field_sources.get(key) or self.source.at(key)
 
 
 @dataclass(frozen=True)
