@@ -518,6 +518,8 @@ def _http_route(r: _Reader, obj: dict) -> tuple[str, m.HTTPRoute]:
         meta=_meta(r, obj),
         hostnames=tuple(str(h) for h in r.list(spec.get("hostnames"), "spec", "hostnames")),
         parent_refs=parents,
+        parent_kinds=tuple(str(p.get("kind") or "Gateway") for p in r.list(spec.get("parentRefs"), "spec", "parentRefs")
+                           if isinstance(p, dict)),
         rules=tuple(rules),
         kind=obj["kind"],
         source=r.doc.source,

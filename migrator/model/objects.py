@@ -296,6 +296,7 @@ class HTTPRoute:
     meta: Meta
     hostnames: tuple[str, ...] = ()
     parent_refs: tuple[str, ...] = ()
+    parent_kinds: tuple[str, ...] = ()  # kind of each parentRef (Gateway, or Service for mesh routes)
     rules: tuple[RouteRule, ...] = ()
     kind: str = "HTTPRoute"
     source: SourceRef = SourceRef("")

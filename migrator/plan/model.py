@@ -113,6 +113,8 @@ class ServiceConnectEntry:
     discovery_name: str  # unique in the namespace
     dns_name: str  # client alias DNS name (the Kubernetes Service name)
     port: int  # client alias port (the Kubernetes Service port)
+    kubernetes_service: str = ""  # namespace/name of the Service it came from
+    source: Source = Source("")
 
 
 @dataclass(frozen=True)
@@ -245,6 +247,7 @@ class RuleCondition:
 class WeightedTarget:
     target_group: str
     weight: int = 1
+    service: str = ""  # the ECS service behind the target group -- for review and verify
 
 
 @dataclass(frozen=True)
@@ -254,6 +257,8 @@ class ListenerRule:
     targets: tuple[WeightedTarget, ...]  # forward to these target groups
     service: str  # the service that answers (first target) -- for review and verify
     source: Source = Source("")
+    fixed_response: int = 0  # set: answer with this HTTP status instead of forwarding (targets empty)
+    origin: str = ""  # the Kubernetes route it reproduces, e.g. "Ingress default/web /api (Prefix)"
 
 
 @dataclass(frozen=True)
@@ -264,6 +269,20 @@ class LoadBalancerPlan:
     default_target: str = ""  # target group, or "" for a fixed 404 response
     https: bool = False
     certificate_arn: str = ""
+    internal: bool = False  # scheme internal (alb.ingress.kubernetes.io/scheme: internal)
+    default_targets: tuple[WeightedTarget, ...] = ()  # the default action's targets (weights, services)
+    default_fixed_response: int = 0  # set: the default action answers with this status (e.g. 503)
+    redirect_http_to_https: bool = False  # the HTTP listener only redirects to the HTTPS listener
+    tls_hosts: tuple[str, ...] = ()  # hosts the certificate must cover
+
+
+@dataclass(frozen=True)
+class RouteCheck:
+    """The route-equivalence self-check: probes evaluated by a Kubernetes matcher and by the
+    planned ALB rules (see migrator.routing)."""
+
+    probes: int = 0
+    mismatches: int = 0
 
 
 @dataclass(frozen=True)
@@ -305,6 +324,7 @@ class EnvironmentPlan:
     load_balancers: tuple[LoadBalancerPlan, ...] = ()
     secrets: tuple[SecretPlan, ...] = ()
     waves: tuple[tuple[str, ...], ...] = ()  # waves[0] moves first
+    route_check: RouteCheck | None = None
     findings: tuple[Finding, ...] = ()
     ledger: dict[str, int] = field(default_factory=dict)  # classification -> count
     monthly_cost_usd: float = 0.0  # sum of the services' planned cost
