@@ -12,7 +12,7 @@ import dataclasses
 from typing import Callable
 
 from migrator.findings import Finding, error, warning
-from migrator.map import services
+from migrator.map import config, secrets, services
 from migrator.map.context import MapContext
 from migrator.model.objects import Workload
 from migrator.plan.model import EnvironmentPlan, ServicePlan
@@ -23,9 +23,14 @@ EnvironmentMapper = Callable[[MapContext, EnvironmentPlan], tuple[EnvironmentPla
 WORKLOAD_MAPPERS: list[WorkloadMapper] = [
     services.apply_task_size,
     services.apply_desired_count,
+    config.apply_config,  # env, secrets, $(VAR) in command/args, registry credentials
 ]
 
-ENVIRONMENT_MAPPERS: list[EnvironmentMapper] = []
+ENVIRONMENT_MAPPERS: list[EnvironmentMapper] = [
+    # keep these two last: they read every container of every service, scheduled task and job
+    secrets.configure_batch,
+    secrets.plan_secrets,
+]
 
 SERVICE_KINDS = {"Deployment"}
 
