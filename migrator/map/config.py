@@ -272,7 +272,7 @@ def _pull_credentials(ctx: MapContext, workload: Workload) -> tuple[str, list[Fi
     if not pull or not images:
         return "", []
     name = secret_name(ctx.env.name, workload.namespace, pull[0])
-    where = workload.pod.source.at(_join(workload.pod.source.yaml_path, "imagePullSecrets"))
+    where = workload.pod.ref("imagePullSecrets")
     others = f" ECS takes one credential per container, so {', '.join(pull[1:])} is not used." if pull[1:] else ""
     return secret_arn(ctx.settings.region, name), [warning(
         "config.image-pull-secret",
@@ -280,10 +280,6 @@ def _pull_credentials(ctx: MapContext, workload: Workload) -> tuple[str, list[Fi
         f"from Secrets Manager secret {name}, which must hold JSON keys username and password (the "
         f"Kubernetes Secret holds a .dockerconfigjson: copy the registry login by hand), or push the images "
         f"to ECR and drop the credentials.{others}", where)]
-
-
-def _join(base: str, field: str) -> str:
-    return f"{base}.{field}" if base else field
 
 
 def apply_config(ctx: MapContext, workload: Workload, service):
