@@ -11,7 +11,7 @@ from typing import Any
 from migrator import data
 from migrator.findings import InputError, SourceRef
 from migrator.load.documents import Document, parse_yaml
-from migrator.plan.model import EnvironmentSettings
+from migrator.plan.model import CapacityProviderItem, EnvironmentSettings
 
 PROJECT_FILE = "migrate.yaml"
 
@@ -34,6 +34,8 @@ class EnvironmentConfig:
     overlays: tuple[str, ...] = ()  # kustomize folders rendered for this environment
     certificate_arn: str = ""
     host_map: dict[str, str] = field(default_factory=dict)  # Kubernetes host -> this env's host
+    # capacity provider strategies by service group, over the defaults in mappings/capacity.yaml
+    capacity_groups: dict[str, tuple[CapacityProviderItem, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,10 @@ def _project(doc: Document, file: str) -> ProjectConfig:
                          doc.ref("environments"))
     envs = tuple(_environment(doc, root, region, project, str(name), body)
                  for name, body in envs_raw.items())
+    envs = tuple(dataclasses.replace(env, capacity_groups={
+        **_capacity_groups(doc, raw.get("capacity_groups"), ("capacity_groups",)),
+        **_capacity_groups(doc, (envs_raw.get(env.name) or {}).get("capacity_groups"),
+                           ("environments", env.name, "capacity_groups"))}) for env in envs)
     services = {}
     for name, body in (raw.get("services") or {}).items():
         body = body or {}
@@ -169,6 +175,29 @@ def _environment(doc: Document, root: str, region: str, project: str, name: str,
         certificate_arn=str(alb.get("certificate_arn") or ""),
         host_map={str(k): str(v) for k, v in (alb.get("host_map") or {}).items()},
     )
+
+
+def _capacity_groups(doc: Document, raw: Any, at: tuple) -> dict[str, tuple[CapacityProviderItem, ...]]:
+    """`capacity_groups: {workers: [{capacity_provider: FARGATE_SPOT, weight: 1, base: 0}]}`."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise InputError("config.invalid", "capacity_groups must map group names to lists of "
+                         "{capacity_provider, weight, base}", doc.ref(*at))
+    groups = {}
+    for name, items in raw.items():
+        where = doc.ref(*at, name)
+        try:
+            groups[str(name)] = tuple(CapacityProviderItem(**item) for item in items)
+        except TypeError:
+            raise InputError("config.invalid", f"capacity group {name!r}: each entry needs capacity_provider and "
+                             "may set weight and base", where) from None
+        for item in groups[str(name)]:
+            if item.capacity_provider not in ("FARGATE", "FARGATE_SPOT") or not isinstance(item.weight, int) \
+                    or not isinstance(item.base, int) or item.weight < 0 or item.base < 0:
+                raise InputError("config.invalid", f"capacity group {name!r}: capacity_provider must be FARGATE or "
+                                 "FARGATE_SPOT, weight and base whole numbers >= 0", where)
+    return groups
 
 
 def _guess_profile(name: str) -> str:
