@@ -114,6 +114,9 @@ def plan(
                                  "embedded Helm SDK (`auto`: the helm on PATH)."),
     size_from: SizeFrom = typer.Option(SizeFrom.requests, "--size-from", help="Size tasks from container "
                                        "requests (limits where missing), limits, or the larger of the two."),
+    stateful_as_service: bool = typer.Option(False, "--stateful-as-service", help="Plan StatefulSets as ECS "
+                                             "services (they lose stable pod names and per-pod disks) instead of "
+                                             "reporting a decision for each."),
     no_write: bool = typer.Option(False, "--dry-run", help="Print the summary but do not write the plan file."),
     verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="Also list info findings."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the result lines."),
@@ -127,7 +130,7 @@ def plan(
         raise typer.Exit(EXIT_INPUT)
     progress, tick = _progress()
     options = api.PlanOptions(paths=tuple(paths), environments=tuple(env), config=config,
-                              helm_bin=helm_bin, size_from=size_from.value)
+                              helm_bin=helm_bin, size_from=size_from.value, stateful_as_service=stateful_as_service)
     try:
         if progress:
             with progress:
