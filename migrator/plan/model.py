@@ -272,7 +272,9 @@ class LoadBalancerPlan:
     internal: bool = False  # scheme internal (alb.ingress.kubernetes.io/scheme: internal)
     default_targets: tuple[WeightedTarget, ...] = ()  # the default action's targets (weights, services)
     default_fixed_response: int = 0  # set: the default action answers with this status (e.g. 503)
-    redirect_http_to_https: bool = False  # the HTTP listener only redirects to the HTTPS listener
+    # HTTP listener: rules whose hosts all have TLS redirect to HTTPS instead of forwarding (with
+    # every host covered, the whole listener redirects); other hosts are served over HTTP as before
+    redirect_http_to_https: bool = False
     tls_hosts: tuple[str, ...] = ()  # hosts the certificate must cover
 
 

@@ -1,0 +1,72 @@
+"""The route-equivalence self-check: every probe must reach the same service through the
+planned ALBs as through Kubernetes. Each probe that does not is an error finding naming it."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from migrator.findings import Finding, SourceRef, error
+from migrator.map.context import MapContext
+from migrator.map.routes.backends import Endpoints
+from migrator.map.routes.entries import partition_of, route_entries
+from migrator.plan.model import EnvironmentPlan, RouteCheck
+from migrator.routing import Probe, kubernetes_backend, kubernetes_index, load_balancer_backend, probes_for
+from migrator.routing.probes import probe_path
+
+MAX_REPORTED = 25
+
+
+def check_routes(ctx: MapContext, env_plan: EnvironmentPlan) -> tuple[EnvironmentPlan, list[Finding]]:
+    estate = ctx.estate
+    if not estate.ingresses and not estate.routes:
+        return env_plan, []
+    resolve = Endpoints(ctx, env_plan).weights
+    probes = mismatches = 0
+    findings: list[Finding] = []
+    for partition in sorted({partition_of(o.meta.annotations) for o in (*estate.ingresses, *estate.routes)}):
+        ingresses = [i for i in estate.ingresses if partition_of(i.meta.annotations) == partition]
+        routes = [r for r in estate.routes if partition_of(r.meta.annotations) == partition]
+        lbs = [lb for lb in env_plan.load_balancers if lb.internal == (partition == "internal")]
+        index = kubernetes_index(ingresses, routes, resolve)
+        for probe in probes_for(ingresses, routes):
+            probes += 1
+            want = kubernetes_backend(index, probe)
+            got = load_balancer_backend(lbs, translate(probe, ctx.env.host_map))
+            if want != got:
+                mismatches += 1
+                if mismatches <= MAX_REPORTED:
+                    findings.append(error("route.mismatch", f"probe {probe}: Kubernetes sends it to "
+                                          f"{_name(want)}, the planned ALB rules to {_name(got)}; see the other "
+                                          "route.* findings for this path", _where(estate, probe)))
+    if mismatches > MAX_REPORTED:
+        findings.append(error("route.mismatch", f"{mismatches - MAX_REPORTED} more probes reach a different service "
+                              "(only the first 25 are listed)", _where(estate, None)))
+    check = RouteCheck(probes=probes, mismatches=mismatches)
+    return dataclasses.replace(env_plan, route_check=check), findings
+
+
+def translate(probe: Probe, host_map: dict[str, str]) -> Probe:
+    """The probe as this environment's clients send it (Kubernetes hosts renamed by host_map)."""
+    host = probe.host.lower()
+    if host in host_map:
+        return dataclasses.replace(probe, host=host_map[host])
+    for source, target in host_map.items():
+        if source.startswith("*.") and target.startswith("*.") and host.endswith(source[1:]):
+            return dataclasses.replace(probe, host=host[:-len(source) + 1] + target[1:])
+    return probe
+
+
+def _name(answer: str | None) -> str:
+    return answer or "404 (no rule)"
+
+
+def _where(estate, probe: Probe | None) -> SourceRef:
+    entries, _ = route_entries(estate) if probe is not None else ([], [])
+    for entry in entries:
+        host_ok = not entry.hosts or any(h == probe.host.lower() or (h.startswith("*.") and
+                                                                    probe.host.lower().endswith(h[1:]))
+                                         for h in entry.hosts)
+        if host_ok and probe.path.startswith(probe_path(entry.path).rstrip("/") or "/"):
+            return entry.source
+    first = (*estate.ingresses, *estate.routes)
+    return first[0].source if first else SourceRef("")

@@ -1,0 +1,185 @@
+"""Ingress and HTTPRoute objects -> route entries: one host set, one path, its conditions and
+backends, with the Kubernetes precedence facts the priorities need. Findings for what ALB cannot
+express are raised here, located at the path or match they concern."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from migrator import data
+from migrator.findings import Finding, SourceRef, error, info, warning
+from migrator.model.objects import BackendRef, Estate, HTTPRoute, Ingress
+from migrator.routing.kubernetes import EXACT, PREFIX, REGEX, ingress_path_kind, is_mesh_route, regex_enabled
+
+SCHEME = "alb.ingress.kubernetes.io/scheme"
+HEALTHCHECK_PATH = "alb.ingress.kubernetes.io/healthcheck-path"
+
+
+@dataclass(frozen=True)
+class RouteEntry:
+    partition: str  # public | internal
+    hosts: tuple[str, ...]  # lower case; () any host; a wildcard host stands alone
+    kind: str  # Exact | Prefix | CharPrefix | Pattern | Regex (see migrator.routing.kubernetes)
+    path: str  # a Prefix without its trailing slash
+    methods: tuple[str, ...]
+    headers: tuple[tuple[str, str], ...]  # (name, value) exact matches
+    backends: tuple[BackendRef, ...]
+    namespace: str
+    order: tuple  # tie-break: namespace, name, kind, rule, path
+    source: SourceRef
+    origin: str
+    single_label_wildcard: bool = True
+    health_check_path: str = ""
+
+    @property
+    def wildcard(self) -> bool:
+        return bool(self.hosts) and self.hosts[0].startswith("*.")
+
+
+def partition_of(annotations) -> str:
+    return "internal" if annotations.get(SCHEME, "") == "internal" else "public"
+
+
+def route_entries(estate: Estate) -> tuple[list[RouteEntry], list[Finding]]:
+    entries: list[RouteEntry] = []
+    findings: list[Finding] = []
+    ingresses = sorted(estate.ingresses, key=lambda i: (i.meta.namespace, i.meta.name))
+    for ingress in ingresses:
+        found, notes = ingress_entries(ingress)
+        entries.extend(found)
+        findings.extend(notes)
+    findings.extend(annotations_not_carried(ingresses))
+    for route in sorted(estate.routes, key=lambda r: (r.meta.namespace, r.meta.name)):
+        found, notes = http_route_entries(route)
+        entries.extend(found)
+        findings.extend(notes)
+    return entries, findings
+
+
+def prefix_path(path: str) -> str:
+    return "/" + "/".join(part for part in path.split("/") if part)
+
+
+def ingress_entries(ingress: Ingress) -> tuple[list[RouteEntry], list[Finding]]:
+    findings = annotation_findings(ingress)
+    entries = []
+    what = f"Ingress {ingress.meta.key}"
+    for i, rule in enumerate(ingress.rules):
+        for j, path in enumerate(rule.paths):
+            kind = ingress_path_kind(ingress, path.path_type)
+            if path.backend is None:
+                findings.append(warning("route.resource-backend", f"{what} path {path.path} has a resource backend, "
+                                        "which ECS cannot serve; the ALB answers 503 there", path.source))
+            if path.path_type == "ImplementationSpecific" and kind != REGEX:
+                findings.append(_implementation_specific(what, path.path, kind, path.source))
+            entries.append(RouteEntry(
+                partition=partition_of(ingress.meta.annotations),
+                hosts=(rule.host.lower(),) if rule.host else (), kind=kind,
+                path=prefix_path(path.path) if kind == PREFIX else path.path, methods=(), headers=(),
+                backends=(path.backend,) if path.backend else (), namespace=ingress.meta.namespace,
+                order=(ingress.meta.namespace, ingress.meta.name, "Ingress", i, j), source=path.source,
+                origin=f"{what} {rule.host or '*'}{path.path} ({path.path_type})",
+                health_check_path=ingress.meta.annotations.get(HEALTHCHECK_PATH, "")))
+    return entries, findings
+
+
+def _implementation_specific(what: str, path: str, kind: str, source: SourceRef) -> Finding:
+    meaning = ("an ALB path pattern (AWS Load Balancer Controller)" if kind == "Pattern" else
+               f"a character prefix like ingress-nginx, so {path.rstrip('/')}x matches too")
+    return warning("route.implementation-specific",
+                   f"{what} path {path} is ImplementationSpecific; planned as {meaning}. "
+                   "Set pathType Prefix or Exact to make the intent explicit", source)
+
+
+def annotations_not_carried(ingresses: list[Ingress]) -> list[Finding]:
+    """One finding per controller annotation the ALB rules do not carry, naming its Ingresses."""
+    table = data.table("alb")
+    seen: dict[str, list[Ingress]] = {}
+    for ingress in ingresses:
+        for key in ingress.meta.annotations:
+            if key.startswith(tuple(table["annotation_prefixes"])) and key not in table["annotations"]:
+                seen.setdefault(key, []).append(ingress)
+    out = []
+    for key, users in sorted(seen.items()):
+        hint = table["notes"].get(key, "decide whether the ALB or the service must do it")
+        names = ", ".join(i.meta.key for i in users[:5]) + (f" and {len(users) - 5} more" if len(users) > 5 else "")
+        out.append(info("route.annotation-not-carried", f"annotation {key} (on Ingress {names}) has no ALB rule "
+                        f"equivalent; {hint}", users[0].source))
+    return out
+
+
+def annotation_findings(ingress: Ingress) -> list[Finding]:
+    notes = ingress.meta.annotations
+    out = []
+    rewrite = notes.get("nginx.ingress.kubernetes.io/rewrite-target")
+    if rewrite:
+        out.append(error("route.rewrite-target",
+                         f"Ingress {ingress.meta.key} rewrites paths to {rewrite!r}; the planned ALB forwards the "
+                         "original path. Make the service answer the original paths, or add an ALB URL "
+                         "rewrite transform to these rules", ingress.source))
+    if regex_enabled(ingress) and ingress.meta.annotations.get("nginx.ingress.kubernetes.io/use-regex"):
+        out.append(warning("route.regex-path",
+                           f"Ingress {ingress.meta.key} uses ingress-nginx regex paths (case-insensitive); ALB path "
+                           "patterns are case-sensitive wildcards, so each regex path is planned as its closest "
+                           "prefix or left out", ingress.source))
+    return out
+
+
+def http_route_entries(route: HTTPRoute) -> tuple[list[RouteEntry], list[Finding]]:
+    what = f"{route.kind} {route.meta.key}"
+    if route.kind != "HTTPRoute":
+        return [], [warning("route.grpc-route", f"{what} is not planned: map each gRPC method to an ALB rule on a "
+                            "GRPC target group (path /package.Service/Method) by hand", route.source)]
+    if is_mesh_route(route):
+        return [], [info("route.mesh-route", f"{what} routes east-west traffic to Service "
+                         f"{', '.join(route.parent_refs)}; it is handled with Service Connect, not the ALB",
+                         route.source)]
+    findings: list[Finding] = []
+    entries = []
+    exact = tuple(sorted({h.lower() for h in route.hostnames if not h.startswith("*.")}))
+    host_sets = ([exact] if exact else []) + [(h.lower(),) for h in sorted(route.hostnames) if h.startswith("*.")]
+    for i, rule in enumerate(route.rules):
+        findings.extend(_filter_findings(what, rule))
+        for j, match in enumerate(rule.matches or (None,)):
+            findings.extend(_match_findings(what, match))
+            kind = (match.path_type if match else PREFIX)
+            kind = {"PathPrefix": PREFIX, "RegularExpression": REGEX}.get(kind, kind)
+            path = match.path if match else "/"
+            for hosts in host_sets or [()]:
+                entries.append(RouteEntry(
+                    partition=partition_of(route.meta.annotations), hosts=hosts, kind=kind,
+                    path=prefix_path(path) if kind == PREFIX else path,
+                    methods=(match.method.upper(),) if match and match.method else (),
+                    headers=tuple(sorted((h[1], h[2]) for h in (match.headers if match else ()) if h[0] == "Exact")),
+                    backends=rule.backends, namespace=route.meta.namespace,
+                    order=(route.meta.namespace, route.meta.name, "HTTPRoute", i, j),
+                    source=match.source if match else rule.source,
+                    origin=f"{what} rule {i} {path} ({'Exact' if kind == EXACT else kind})",
+                    single_label_wildcard=False))
+    return entries, findings
+
+
+def _filter_findings(what: str, rule) -> list[Finding]:
+    return [warning("route.filter-not-planned", f"{what}: filter {name} is not planned; ALB rules only forward "
+                    "(add a redirect action, a rewrite transform or app logic by hand)", rule.source)
+            for name in rule.filters]
+
+
+def _match_findings(what: str, match) -> list[Finding]:
+    if match is None:
+        return []
+    out = []
+    if match.path_type == "RegularExpression":
+        out.append(warning("route.regex-path", f"{what} matches the regular expression {match.path}; it is planned "
+                           "as its closest prefix or left out", match.source))
+    for kind, name, value in match.headers:
+        if kind != "Exact":
+            out.append(warning("route.header-regex", f"{what}: header {name} {kind} {value!r} is not planned; the "
+                               "rule matches without it", match.source))
+        else:
+            out.append(info("route.header-case", f"{what}: ALB compares header {name} values without case, so "
+                            f"{value!r} also matches {value.swapcase()!r}", match.source))
+    for kind, name, value in match.query_params:
+        out.append(warning("route.query-match", f"{what}: query parameter {name}={value!r} ({kind}) is not planned; "
+                           "the rule matches without it (add an ALB query-string condition by hand)", match.source))
+    return out

@@ -1,0 +1,216 @@
+"""Where Kubernetes sends a request: Ingress (networking.k8s.io/v1) and Gateway API HTTPRoute
+matching, written from the specs, with the implementation-specific parts pinned down.
+
+The contract, per request: candidate rules are those whose host matches (an exact host beats a
+wildcard, a longer wildcard beats a shorter one, any host beats none); then an `Exact` path beats
+a prefix, a longer path beats a shorter one, a method match beats none, more header matches beat
+fewer; remaining ties go to the first object by namespace/name, then rule and path order. No
+match: the Ingress default backend (first by namespace/name), else 404 (None).
+
+Pinned implementation-specific behaviour: `ImplementationSpecific` paths are ALB path patterns
+for the `alb` class, case-insensitive regexes anchored at the start (ingress-nginx `~*`) when
+ingress-nginx regex is on (`use-regex` or a capture-group `rewrite-target`), and a plain
+character prefix (ingress-nginx `location /foo`) otherwise. Ingress wildcards cover one DNS
+label; HTTPRoute wildcards cover one or more.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+from migrator.model.objects import BackendRef, HTTPRoute, Ingress
+from migrator.routing.probes import NO_BACKEND, Probe, answer_for
+
+# (namespace, service, port) -> ((ECS service, weight), ...); empty when nothing serves it
+Resolver = Callable[[str, str, "int | str | None"], tuple[tuple[str, int], ...]]
+
+EXACT, PREFIX, CHAR_PREFIX, PATTERN, REGEX = "Exact", "Prefix", "CharPrefix", "Pattern", "Regex"
+USE_REGEX = "nginx.ingress.kubernetes.io/use-regex"
+REWRITE_TARGET = "nginx.ingress.kubernetes.io/rewrite-target"
+
+
+def ingress_class(ingress: Ingress) -> str:
+    return (ingress.ingress_class or "").lower()
+
+
+def regex_enabled(ingress: Ingress) -> bool:
+    notes = ingress.meta.annotations
+    return notes.get(USE_REGEX, "").lower() == "true" or "$" in notes.get(REWRITE_TARGET, "")
+
+
+def ingress_path_kind(ingress: Ingress, path_type: str) -> str:
+    """How a path of this Ingress matches: Exact, Prefix, CharPrefix, Pattern or Regex."""
+    if path_type in (EXACT, PREFIX):
+        return path_type
+    if ingress_class(ingress) == "alb":
+        return PATTERN
+    return REGEX if regex_enabled(ingress) else CHAR_PREFIX
+
+
+def is_mesh_route(route: HTTPRoute) -> bool:
+    """GAMMA routes attach to a Service (east-west traffic), not to a Gateway."""
+    return bool(route.parent_kinds) and all(kind == "Service" for kind in route.parent_kinds)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    host: str  # lower case; "" any host; "*.example.com" wildcard
+    single_label: bool  # Ingress wildcards cover one label, HTTPRoute wildcards more
+    kind: str
+    path: str
+    method: str
+    headers: tuple[tuple[str, str], ...]  # (lower-case name, value), exact matches
+    answer: str | None
+    order: tuple
+
+    def rank(self) -> tuple:
+        host = (0, 0) if self.host and not self.host.startswith("*.") else \
+            (1, -len(self.host)) if self.host else (2, 0)
+        return (host, 0 if self.kind == EXACT else 1, -len(self.path),
+                0 if self.method else 1, -len(self.headers), self.order)
+
+
+@dataclass(frozen=True)
+class KubernetesIndex:
+    exact: dict[str, tuple[_Entry, ...]]
+    wildcard: tuple[_Entry, ...]
+    anyhost: tuple[_Entry, ...]
+    default: str | None = None
+    regexes: dict[str, re.Pattern] = field(default_factory=dict)
+
+
+def kubernetes_index(ingresses: Sequence[Ingress], routes: Sequence[HTTPRoute], resolve: Resolver) -> KubernetesIndex:
+    """Build the matcher once for a set of routing objects (mesh routes and GRPCRoutes ignored)."""
+    entries: list[_Entry] = []
+    for ingress in ingresses:
+        entries.extend(_ingress_entries(ingress, resolve))
+    for route in routes:
+        if route.kind == "HTTPRoute" and not is_mesh_route(route):
+            entries.extend(_route_entries(route, resolve))
+    exact: dict[str, list[_Entry]] = {}
+    for entry in entries:
+        if entry.host and not entry.host.startswith("*."):
+            exact.setdefault(entry.host, []).append(entry)
+    regexes = {e.path: re.compile(e.path, re.IGNORECASE) for e in entries if e.kind == REGEX and _compiles(e.path)}
+    return KubernetesIndex(
+        exact={host: tuple(items) for host, items in exact.items()},
+        wildcard=tuple(e for e in entries if e.host.startswith("*.")),
+        anyhost=tuple(e for e in entries if not e.host),
+        default=_default_backend(ingresses, resolve),
+        regexes=regexes,
+    )
+
+
+def kubernetes_backend(index: KubernetesIndex, probe: Probe) -> str | None:
+    """The answer Kubernetes gives to `probe`."""
+    host = probe.host.split(":", 1)[0].lower().rstrip(".")
+    candidates = [*index.exact.get(host, ()), *(e for e in index.wildcard if _wildcard_covers(e, host)),
+                  *index.anyhost]
+    matching = [e for e in candidates if _request_matches(index, e, probe)]
+    if not matching:
+        return index.default
+    return min(matching, key=_Entry.rank).answer
+
+
+def _wildcard_covers(entry: _Entry, host: str) -> bool:
+    suffix = entry.host[1:]  # ".example.com"
+    label = host[:-len(suffix)] if host.endswith(suffix) else ""
+    return bool(label) and (not entry.single_label or "." not in label)
+
+
+def _request_matches(index: KubernetesIndex, entry: _Entry, probe: Probe) -> bool:
+    if entry.method and probe.method != entry.method:
+        return False
+    sent = {(name.lower(), value) for name, value in probe.headers}
+    if any(header not in sent for header in entry.headers):
+        return False
+    return _path_matches(index, entry, probe.path)
+
+
+def _path_matches(index: KubernetesIndex, entry: _Entry, path: str) -> bool:
+    if entry.kind == EXACT:
+        return path == entry.path
+    if entry.kind == PREFIX:  # whole path elements; a trailing slash in the rule is ignored
+        want = [part for part in entry.path.split("/") if part]
+        have = path.split("/")[1:]
+        return have[:len(want)] == want
+    if entry.kind == CHAR_PREFIX:
+        return path.startswith(entry.path)
+    if entry.kind == PATTERN:
+        return _alb_style_pattern(entry.path).fullmatch(path) is not None
+    regex = index.regexes.get(entry.path)
+    return bool(regex and regex.match(path))
+
+
+def _alb_style_pattern(pattern: str) -> re.Pattern:
+    # the AWS Load Balancer Controller passes ImplementationSpecific paths to ALB as patterns
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern),
+                      re.DOTALL)
+
+
+def _normal(prefix: str) -> str:
+    """A prefix as the path elements it stands for: `/foo/` and `/foo` are the same rule."""
+    return "/" + "/".join(part for part in prefix.split("/") if part)
+
+
+def _compiles(text: str) -> bool:
+    try:
+        re.compile(text)
+        return True
+    except re.error:
+        return False
+
+
+def _ingress_entries(ingress: Ingress, resolve: Resolver) -> list[_Entry]:
+    entries = []
+    for i, rule in enumerate(ingress.rules):
+        for j, path in enumerate(rule.paths):
+            answer = _answer(resolve, ingress.meta.namespace, [path.backend] if path.backend else [])
+            kind = ingress_path_kind(ingress, path.path_type)
+            entries.append(_Entry(
+                host=rule.host.lower(), single_label=True, kind=kind,
+                path=_normal(path.path) if kind == PREFIX else path.path, method="", headers=(), answer=answer,
+                order=(ingress.meta.namespace, ingress.meta.name, "Ingress", i, j)))
+    return entries
+
+
+def _route_entries(route: HTTPRoute, resolve: Resolver) -> list[_Entry]:
+    entries = []
+    for host in route.hostnames or ("",):
+        for i, rule in enumerate(route.rules):
+            answer = _answer(resolve, route.meta.namespace, list(rule.backends))
+            for j, match in enumerate(rule.matches or (None,)):
+                kind = EXACT if match and match.path_type == EXACT else REGEX if match and \
+                    match.path_type == "RegularExpression" else PREFIX
+                path = match.path if match else "/"
+                entries.append(_Entry(
+                    host=host.lower(), single_label=False, kind=kind, path=_normal(path) if kind == PREFIX else path,
+                    method=(match.method if match else "").upper(),
+                    headers=tuple(sorted((h[1].lower(), h[2]) for h in (match.headers if match else ())
+                                         if h[0] == "Exact")),
+                    answer=answer, order=(route.meta.namespace, route.meta.name, "HTTPRoute", i, j)))
+    return entries
+
+
+def _answer(resolve: Resolver, namespace: str, backends: list[BackendRef]) -> str | None:
+    """Weighted backendRefs, each spread over the workloads its Service selects (by replicas)."""
+    shares: list[tuple[int, tuple[tuple[str, int], ...]]] = []
+    for backend in backends:
+        served = resolve(backend.namespace or namespace, backend.service, backend.port)
+        if backend.weight > 0 and served and sum(w for _, w in served) > 0:
+            shares.append((backend.weight, served))
+    if not shares:
+        return NO_BACKEND
+    common = math.lcm(*(sum(w for _, w in served) for _, served in shares))
+    return answer_for((service, weight * part * common // sum(w for _, w in served))
+                      for weight, served in shares for service, part in served)
+
+
+def _default_backend(ingresses: Sequence[Ingress], resolve: Resolver) -> str | None:
+    for ingress in sorted(ingresses, key=lambda i: (i.meta.namespace, i.meta.name)):
+        if ingress.default_backend is not None:
+            return _answer(resolve, ingress.meta.namespace, [ingress.default_backend])
+    return None
