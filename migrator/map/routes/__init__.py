@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from migrator.map.guard import finding_on_failure
 from migrator.findings import Finding, warning
 from migrator.map.context import MapContext
 from migrator.map.routes.backends import Endpoint, Endpoints
@@ -23,6 +24,7 @@ from migrator.plan.model import EnvironmentPlan, LoadBalancerTarget, ServicePlan
 __all__ = ["plan_load_balancers", "check_routes"]
 
 
+@finding_on_failure
 def plan_load_balancers(ctx: MapContext, env_plan: EnvironmentPlan) -> tuple[EnvironmentPlan, list[Finding]]:
     endpoints = Endpoints(ctx, env_plan)
     entries, findings = route_entries(ctx.estate)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from migrator.map.guard import finding_on_failure
 from migrator.findings import Finding, SourceRef, error
 from migrator.map.context import MapContext
 from migrator.map.routes.backends import Endpoints
@@ -16,6 +17,7 @@ from migrator.routing.probes import probe_path
 MAX_REPORTED = 25
 
 
+@finding_on_failure
 def check_routes(ctx: MapContext, env_plan: EnvironmentPlan) -> tuple[EnvironmentPlan, list[Finding]]:
     estate = ctx.estate
     if not estate.ingresses and not estate.routes:

@@ -1,0 +1,147 @@
+"""Service Connect from Kubernetes Services: one entry per Service port that selects a workload,
+with a client alias named like the Service (`cartservice:7070`) so callers keep their URLs.
+Cluster DNS forms in configuration values are rewritten to the alias, each rewrite a located
+finding; Services ECS cannot serve the same way are findings with the recommended shape."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from migrator import data
+from migrator.map.guard import finding_on_failure
+from migrator.findings import Finding, info, warning
+from migrator.map.context import MapContext, plan_source
+from migrator.map.references import Alias
+from migrator.map.rewrites import rewrite_references
+from migrator.map.routes.backends import Endpoints
+from migrator.model.objects import Service, ServicePort
+from migrator.plan.model import EnvironmentPlan, ServiceConnectEntry
+
+_NAME = re.compile(r"[^a-z0-9_-]")
+
+
+@finding_on_failure
+def plan_service_connect(ctx: MapContext, env_plan: EnvironmentPlan) -> tuple[EnvironmentPlan, list[Finding]]:
+    aliases, entries, findings, endpoints = service_connect_entries(ctx, env_plan)
+    services = tuple(dataclasses.replace(s, service_connect=tuple(entries.get(s.name, ()))) if s.name in entries else s
+                     for s in env_plan.services)
+    env_plan = dataclasses.replace(env_plan, services=endpoints.apply_added_ports(services))
+    env_plan, notes = rewrite_references(ctx, env_plan, aliases)
+    return env_plan, findings + notes
+
+
+def service_connect_entries(ctx: MapContext, env_plan: EnvironmentPlan):
+    """(aliases by (namespace, Service, port), entries by ECS service, findings, endpoints)."""
+    endpoints = Endpoints(ctx, env_plan)
+    taken_discovery: set[str] = set()
+    taken_alias: set[tuple[str, int]] = set()
+    aliases: dict[tuple[str, str, int], Alias] = {}
+    entries: dict[str, list[ServiceConnectEntry]] = {}
+    findings: list[Finding] = []
+    by_name: dict[str, set[str]] = {}
+    for service in ctx.estate.services:
+        by_name.setdefault(service.meta.name, set()).add(service.meta.namespace)
+    ordered = sorted(ctx.estate.services, key=lambda s: (s.meta.namespace != "default", s.type != "ClusterIP",
+                                                         s.meta.namespace, s.meta.name))
+    for service in ordered:
+        findings.extend(_shape_findings(service))
+        workloads = endpoints.workloads(service) if service.selector and not service.external_name else []
+        if not workloads:
+            if service.selector and not service.external_name:
+                findings.append(warning("discovery.selects-nothing", f"Service {service.meta.key} selects no planned "
+                                        "workload; it gets no Service Connect name", service.source))
+            continue
+        if len(workloads) > 1:
+            findings.append(_several_workloads(ctx, service, workloads))
+        collides = len(by_name[service.meta.name]) > 1
+        for port in service.ports:
+            entry, alias, notes = _entry(ctx, endpoints, service, port, workloads[0], collides,
+                                         taken_discovery, taken_alias, entries)
+            findings.extend(notes)
+            if alias is not None:
+                aliases[(service.meta.namespace, service.meta.name, port.port)] = alias
+            if entry is not None:
+                entries.setdefault(alias.service, []).append(entry)
+    return aliases, entries, findings + endpoints.findings, endpoints
+
+
+def _entry(ctx, endpoints: Endpoints, service: Service, port: ServicePort, workload, collides: bool,
+           taken_discovery: set, taken_alias: set, entries: dict):
+    if port.protocol.upper() != "TCP":
+        return None, None, [warning("discovery.udp-port" if port.protocol.upper() == "UDP" else "discovery.protocol",
+                                    f"Service {service.meta.key} port {port.port}/{port.protocol}: Service Connect "
+                                    "proxies TCP only. Put the port behind a Network Load Balancer (UDP listener) or "
+                                    "register the tasks in Cloud Map for DNS (A records)", port.source)]
+    ecs = ctx.service_name(workload)
+    found = [e for e in endpoints.for_port(service, port) if e.service == ecs]
+    if not found:
+        return None, None, []
+    endpoint = found[0]
+    same_port = next((e for e in entries.get(ecs, ()) if e.port_name == endpoint.port_name), None)
+    if same_port is not None:
+        return None, Alias(same_port.dns_name, same_port.port, ecs), [info(
+            "discovery.shared-port", f"Service {service.meta.key} port {port.port} reaches the same container port as "
+            f"{same_port.kubernetes_service}; an ECS port has one client alias, so callers of "
+            f"{service.meta.name}:{port.port} are rewritten to {same_port.dns_name}:{same_port.port}", port.source)]
+    findings = []
+    dns = service.meta.name
+    if (dns, port.port) in taken_alias:
+        dns = f"{service.meta.name}.{service.meta.namespace}"
+        findings.append(warning("discovery.name-collision", f"Service {service.meta.key}: {service.meta.name}:"
+                                f"{port.port} is already a client alias in this environment's one namespace; "
+                                f"this Service is reached as {dns}:{port.port} and its callers are rewritten",
+                                service.source))
+    taken_alias.add((dns, port.port))
+    base = service.meta.name if len(service.ports) == 1 else f"{service.meta.name}-{port.name or port.port}"
+    if collides and service.meta.namespace != "default":
+        base = f"{base}-{service.meta.namespace}"
+    discovery = _unique(_clean(base, "discovery_name"), taken_discovery)
+    entry = ServiceConnectEntry(port_name=endpoint.port_name, discovery_name=discovery, dns_name=dns,
+                                port=port.port, kubernetes_service=service.meta.key, source=plan_source(port.source))
+    return entry, Alias(dns, port.port, ecs), findings
+
+
+def _clean(name: str, rule: str) -> str:
+    limits = data.table("service_connect")[rule]
+    return _NAME.sub("-", name.lower()).lstrip("-")[:limits["max_length"]] or "svc"
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate = f"{name[:60]}-{n}"
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+def _several_workloads(ctx: MapContext, service: Service, workloads) -> Finding:
+    names = [ctx.service_name(w) for w in workloads]
+    return warning("discovery.multiple-workloads",
+                   f"Service {service.meta.key} selects {len(names)} workloads ({', '.join(names)}); a Service Connect "
+                   f"alias answers from one ECS service, so {service.meta.name} goes to {names[0]}. To keep the "
+                   "split, run the versions as one ECS service, or route through an internal ALB with weighted "
+                   "target groups", service.source)
+
+
+def _shape_findings(service: Service) -> list[Finding]:
+    key, out = service.meta.key, []
+    if service.external_name:
+        out.append(info("discovery.external-name", f"Service {key} is an alias for {service.external_name}; ECS has no "
+                        "equivalent, so callers are left as they are. Give them the external name directly or a "
+                        "Route 53 private CNAME", service.source))
+    elif not service.selector:
+        out.append(warning("discovery.no-selector", f"Service {key} has no selector (hand-made Endpoints); register "
+                           "its addresses in Cloud Map or give callers the address directly", service.source))
+    if service.headless:
+        out.append(info("discovery.headless", f"Service {key} is headless: Kubernetes DNS returns every pod's address. "
+                        "Service Connect gives one proxied name; clients that need each task's address (peer "
+                        "discovery, client-side balancing) need Cloud Map DNS service discovery instead",
+                        service.source))
+    if service.type in ("NodePort", "LoadBalancer"):
+        out.append(warning("discovery.exposed-service", f"Service {key} is type {service.type} (reachable from "
+                           "outside the cluster); on ECS it only gets a Service Connect name. Expose it through the "
+                           "ALB with an Ingress/HTTPRoute (HTTP) or a Network Load Balancer (TCP/UDP)",
+                           service.source))
+    return out
