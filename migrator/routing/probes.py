@@ -67,7 +67,7 @@ def path_variants(path: str) -> list[str]:
     changed = path.upper() if path.upper() != path else path.lower()
     if changed != path:
         out.append(changed)
-    return out
+    return list(dict.fromkeys(out))
 
 
 def probes_for(ingresses: Sequence[Ingress], routes: Sequence[HTTPRoute],

@@ -1,0 +1,46 @@
+import pytest
+
+from migrator.routing import Probe, answer_for, probes_for
+from migrator.routing.probes import UNMATCHED_HOST, path_variants, probe_path
+from tests.routing.estates import context, http_route, ingress
+
+
+def test_probes_cover_each_path_variant_host_and_the_unmatched_host():
+    estate = context(ingress("i", [("a.example.com", [("/foo", "Prefix", "svc", 80)]),
+                                   ("*.example.org", [("/", "Prefix", "svc", 80)])])).estate
+    probes = probes_for(estate.ingresses, estate.routes)
+    paths_a = sorted(p.path for p in probes if p.host == "a.example.com")
+    assert paths_a == ["/", "/FOO", "/foo", "/foo/", "/foo/x", "/foox"]
+    assert Probe("wildcard.example.org", "/") in probes
+    assert Probe("A.EXAMPLE.COM", "/") in probes
+    assert {p.path for p in probes if p.host == UNMATCHED_HOST} >= {"/", "/foo", "/foo/", "/foox", "/FOO"}
+    assert probes == sorted(set(probes))
+
+
+def test_route_matches_add_method_and_header_probes():
+    estate = context(http_route("r", ["a.example.com"], [{"matches": [
+        {"path": {"type": "PathPrefix", "value": "/api"}, "method": "POST",
+         "headers": [{"name": "X-Env", "value": "blue"}]}], "backendRefs": [{"name": "svc", "port": 80}]}])).estate
+    probes = probes_for(estate.ingresses, estate.routes)
+    assert Probe("a.example.com", "/api", "POST", (("X-Env", "blue"),)) in probes
+    assert Probe("a.example.com", "/api", "PATCH", (("X-Env", "blue"),)) in probes
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("/api(/|$)(.*)", "/api"), ("^/v[0-9]+/users", "/"), ("/foo/*", "/foo/"), ("api", "/api"), ("/a.b", "/a.b"),
+])
+def test_probe_path_is_the_literal_part(path, expected):
+    assert probe_path(path) == expected
+
+
+def test_path_variants():
+    assert path_variants("/Api/") == ["/Api/", "/Api/x", "/", "/Apix", "/API/"]
+    assert path_variants("/") == ["/", "/x"]
+
+
+@pytest.mark.parametrize("pairs, expected", [
+    ([], None), ([("a", 0)], None), ([("a", 3)], "a"), ([("b", 90), ("a", 10)], "a:1,b:9"),
+    ([("a", 2), ("b", 2), ("a", 2)], "a:2,b:1"),
+])
+def test_answer_is_canonical(pairs, expected):
+    assert answer_for(pairs) == expected
