@@ -28,6 +28,8 @@ def alb_backend(rules: Sequence[ListenerRule], default: str | None, probe: Probe
 
 
 def rule_answer(rule: ListenerRule) -> str | None:
+    if rule.fixed_response == 404:
+        return None  # the same answer as an unmatched request
     if rule.fixed_response:
         return f"fixed-response:{rule.fixed_response}"
     return _forward_answer(rule.targets) or rule.service or None

@@ -12,7 +12,7 @@ from migrator.map.routes.backends import Endpoint, Endpoints
 from migrator.map.routes.entries import RouteEntry
 from migrator.map.routes.packing import pack
 from migrator.map.routes.priorities import assign_priorities
-from migrator.map.routes.rules import Draft
+from migrator.map.routes.rules import Draft, depth_guards
 from migrator.model.objects import Ingress
 from migrator.plan.model import ListenerRule, LoadBalancerPlan, RuleCondition, WeightedTarget
 
@@ -39,6 +39,7 @@ def load_balancers_for(ctx: MapContext, partition: str, drafts: list[Draft], ing
     findings: list[Finding] = []
     default, notes = _default_endpoints(partition, ingresses, endpoints)
     findings.extend(notes)
+    drafts = drafts + depth_guards(drafts, default)
     bins, notes = pack(drafts, extra_targets=len(default or ()))
     findings.extend(notes)
     tls = _tls_hosts(ctx, ingresses)

@@ -29,6 +29,9 @@ def cell_for(draft: Draft) -> Cell:
     table = data.table("alb")["priorities"]
     levels = table["path_levels"]
     level = 0 if draft.kind == EXACT else 1 + max(0, levels - 1 - draft.length)
+    if draft.guard:
+        band = table["guard"]
+        return Cell(band["start"] + level * band["slots"], band["slots"])
     if not draft.hosts:
         band = table["any_host"]
         return Cell(band["start"] + level * band["slots"], band["slots"])

@@ -7,6 +7,7 @@ located finding and no rule, never a silent guess."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ class Draft:
     length: int  # the literal path length precedence is measured by
     targets: tuple[Target, ...]
     fixed_response: int = 0
+    guard: bool = False  # a copy of an any-host rule for a host an ALB wildcard would wrongly catch
 
     @property
     def key(self) -> str:
@@ -181,3 +183,24 @@ def _chunks(entry: RouteEntry, hosts: tuple[str, ...], paths: tuple[str, ...]):
             return
         for i in range(0, max(len(hosts), 1), max(room, 1)):
             yield hosts[i:i + room], group
+
+
+def depth_guards(drafts: list[Draft], default: tuple[tuple[Endpoint, int], ...] | None) -> list[Draft]:
+    """Kubernetes Ingress wildcards cover one DNS label, ALB wildcards any number. For each known
+    host an Ingress wildcard's ALB pattern would wrongly catch (x.a.example.com under
+    *.example.com), repeat the any-host rules and the default action for that host ahead of the
+    wildcard rules, so the host falls through as it does in Kubernetes."""
+    wildcards = {d.hosts[0][1:] for d in drafts if d.entry.wildcard and d.entry.single_label_wildcard}
+    exact = sorted({h for d in drafts for h in d.hosts if not h.startswith("*.")})
+    deep = [h for h in exact if any(h.endswith(s) and "." in h[:-len(s)] for s in wildcards)]
+    anyhost = [d for d in drafts if not d.hosts]
+    guards = []
+    for host in deep:
+        guards += [dataclasses.replace(d, hosts=(host,), guard=True) for d in anyhost]
+        last = dataclasses.replace(anyhost[0].entry if anyhost else drafts[0].entry, hosts=(host,), kind=PREFIX,
+                                   path="/", methods=(), headers=(), order=("~",),
+                                   origin=f"default action for {host} (not under its Ingress wildcard)")
+        targets = tuple(Target(e, w) for e, w in default or ())
+        guards.append(Draft(last, (host,), ("/*",), PREFIX, 1, targets, 0 if targets else
+                            (503 if default is None else 404), guard=True))
+    return guards
