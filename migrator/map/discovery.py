@@ -42,7 +42,8 @@ def service_connect_entries(ctx: MapContext, env_plan: EnvironmentPlan):
     by_name: dict[str, set[str]] = {}
     for service in ctx.estate.services:
         by_name.setdefault(service.meta.name, set()).add(service.meta.namespace)
-    ordered = sorted(ctx.estate.services, key=lambda s: (s.meta.namespace != "default", s.type != "ClusterIP",
+    unique = {s.meta.key: s for s in reversed(ctx.estate.services)}  # a Service loaded twice counts once
+    ordered = sorted(unique.values(), key=lambda s: (s.meta.namespace != "default", s.type != "ClusterIP",
                                                          s.meta.namespace, s.meta.name))
     for service in ordered:
         findings.extend(_shape_findings(service))

@@ -26,7 +26,7 @@ _URL = re.compile(r"https?://(?P<host>[A-Za-z0-9.-]+)(?::\d+)?(?P<path>/[^\s\"',
 
 @finding_on_failure
 def plan_waves(ctx: MapContext, env_plan: EnvironmentPlan) -> tuple[EnvironmentPlan, list[Finding]]:
-    names = sorted(s.name for s in env_plan.services)
+    names = sorted({s.name for s in env_plan.services})
     calls = call_graph(ctx, env_plan)
     findings: list[Finding] = []
     for caller, callee in broken_edges(names, calls):
@@ -35,7 +35,7 @@ def plan_waves(ctx: MapContext, env_plan: EnvironmentPlan) -> tuple[EnvironmentP
                                 f"{caller} moves first, so redeploy it (force a new deployment) after {callee} has "
                                 "moved, for its Service Connect proxy to resolve the new endpoint",
                                 _source(env_plan, caller)))
-    waves, notes = assign_waves(ctx, env_plan, names, calls, entry_points(env_plan))
+    waves, notes = assign_waves(ctx, env_plan, names, calls, entry_points(ctx, env_plan))
     findings.extend(notes)
     services = tuple(dataclasses.replace(s, wave=waves[s.name]) for s in env_plan.services)
     top = max(waves.values(), default=0)
@@ -98,10 +98,15 @@ def broken_edges(names: list[str], calls: dict[str, set[str]]) -> list[tuple[str
     return broken
 
 
-def entry_points(env_plan: EnvironmentPlan) -> set[str]:
+def entry_points(ctx: MapContext, env_plan: EnvironmentPlan) -> set[str]:
+    """Services the ALB routes to, and services behind NodePort / LoadBalancer Services."""
     out = set()
     for lb in env_plan.load_balancers:
         out |= {t.service for r in lb.rules for t in r.targets} | {t.service for t in lb.default_targets}
+    endpoints = Endpoints(ctx, env_plan)
+    for service in ctx.estate.services:
+        if service.type in ("NodePort", "LoadBalancer") and service.selector:
+            out |= {ctx.service_name(w) for w in endpoints.workloads(service)}
     return out
 
 

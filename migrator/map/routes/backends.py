@@ -39,8 +39,12 @@ class Endpoints:
 
     def workloads(self, service: Service) -> list[Workload]:
         found = self.ctx.workloads_selected_by(service.meta.namespace, dict(service.selector))
-        return sorted((w for w in found if self.ctx.service_names.get(w.meta.key) in self.plans),
-                      key=lambda w: self.ctx.service_name(w))
+        unique: dict[str, Workload] = {}  # the same workload loaded twice is one ECS service
+        for workload in found:
+            name = self.ctx.service_names.get(workload.meta.key)
+            if name in self.plans:
+                unique.setdefault(name, workload)
+        return [unique[name] for name in sorted(unique)]
 
     def for_backend(self, namespace: str, name: str, port: int | str | None) -> tuple[Endpoint, ...]:
         key = (namespace, name, port)
