@@ -13,6 +13,7 @@ from typing import Callable
 
 from migrator.findings import Finding, error, warning
 from migrator.map import config, secrets, services
+from migrator.map import discovery, routes, waves
 from migrator.map.context import MapContext
 from migrator.model.objects import Workload
 from migrator.plan.model import EnvironmentPlan, ServicePlan
@@ -27,6 +28,10 @@ WORKLOAD_MAPPERS: list[WorkloadMapper] = [
 ]
 
 ENVIRONMENT_MAPPERS: list[EnvironmentMapper] = [
+    routes.plan_load_balancers,  # ALB rules and target groups from every Ingress and HTTPRoute
+    discovery.plan_service_connect,  # after the config mapper: rewrites DNS names in env values
+    routes.check_routes,  # route-equivalence self-check of the planned rules
+    waves.plan_waves,  # cutover waves from the call graph (needs routes and Service Connect)
     # keep these two last: they read every container of every service, scheduled task and job
     secrets.configure_batch,
     secrets.plan_secrets,
