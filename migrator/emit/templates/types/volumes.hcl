@@ -1,0 +1,5 @@
+list(object({
+  name             = string
+  kind             = optional(string, "task")
+  efs_access_point = optional(string, "")
+}))
