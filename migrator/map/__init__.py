@@ -11,8 +11,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Callable
 
-from migrator.findings import Finding, error, warning
-from migrator.map import config, secrets, services
+from migrator.findings import Finding, error
+from migrator.map import (capacity, config, cost, health, identity, kinds, rollout, scaling, secrets, services,
+                          volumes)
 from migrator.map import discovery, routes, waves
 from migrator.map.context import MapContext
 from migrator.model.objects import Workload
@@ -25,6 +26,23 @@ WORKLOAD_MAPPERS: list[WorkloadMapper] = [
     services.apply_task_size,
     services.apply_desired_count,
     config.apply_config,  # env, secrets, $(VAR) in command/args, registry credentials
+    volumes.apply_volumes,
+    identity.apply_identity,
+    health.apply_health_checks,
+    scaling.apply_autoscaling,  # after sizing: targets are rebased on the task size
+    rollout.apply_rollout,  # after scaling: percentages are computed for the planned count
+    capacity.apply_capacity_providers,
+]
+
+# CronJobs and Jobs become standalone task definitions: these refine them (same signature);
+# their configuration is applied with the services' in secrets.configure_batch.
+TASK_MAPPERS: list[WorkloadMapper] = [
+    services.apply_task_size,
+    volumes.apply_volumes,
+    identity.apply_identity,
+    health.apply_health_checks,
+    rollout.apply_rollout,
+    capacity.apply_capacity_providers,
 ]
 
 ENVIRONMENT_MAPPERS: list[EnvironmentMapper] = [
@@ -32,39 +50,50 @@ ENVIRONMENT_MAPPERS: list[EnvironmentMapper] = [
     discovery.plan_service_connect,  # after the config mapper: rewrites DNS names in env values
     routes.check_routes,  # route-equivalence self-check of the planned rules
     waves.plan_waves,  # cutover waves from the call graph (needs routes and Service Connect)
+    scaling.hpas_without_service,
+    cost.apply_costs,
     # keep these two last: they read every container of every service, scheduled task and job
     secrets.configure_batch,
     secrets.plan_secrets,
 ]
 
-SERVICE_KINDS = {"Deployment"}
-
 
 def map_environment(ctx: MapContext) -> EnvironmentPlan:
     findings: list[Finding] = []
     planned: list[ServicePlan] = []
+    scheduled: list = []
+    jobs: list = []
     for workload in ctx.estate.workloads:
-        if workload.kind not in SERVICE_KINDS:
-            findings.append(warning("kind.not-mapped", f"{workload.kind} {workload.name} is not mapped to ECS yet; "
-                                    "decide how to run it", workload.source))
+        runs_as, found = kinds.runs_as(ctx, workload)  # service, scheduled task, job, or a finding
+        findings.extend(found)
+        if runs_as is None:
             continue
         service, found = services.service_for_workload(ctx, workload)
         findings.extend(found)
         if service is None:
             continue
-        for mapper in WORKLOAD_MAPPERS:
+        for mapper in WORKLOAD_MAPPERS if runs_as == kinds.SERVICE else TASK_MAPPERS:
             try:
                 service, found = mapper(ctx, workload, service)
             except Exception as exc:  # one object's failure is a finding, not a crash of the run
                 found = [error("map.failed", f"{mapper.__module__}.{mapper.__name__} failed on "
                                f"{workload.name}: {exc!r}", workload.source)]
             findings.extend(found)
-        planned.append(service)
+        if runs_as == kinds.SCHEDULED:
+            tasks, found = kinds.scheduled_tasks_for(ctx, workload, service)
+            scheduled.extend(tasks)
+            findings.extend(found)
+        elif runs_as == kinds.JOB:
+            jobs.append(kinds.job_for(service))
+        else:
+            planned.append(service)
     env_plan = EnvironmentPlan(
         name=ctx.env.name,
         settings=ctx.settings,
         service_connect_namespace=ctx.env.service_connect_namespace,
         services=tuple(sorted(planned, key=lambda s: s.name)),
+        scheduled_tasks=tuple(sorted(scheduled, key=lambda s: s.name)),
+        jobs=tuple(sorted(jobs, key=lambda j: j.name)),
     )
     for mapper in ENVIRONMENT_MAPPERS:
         env_plan, found = mapper(ctx, env_plan)

@@ -61,6 +61,29 @@ class MapContext:
         return [w for w, labels in self.workloads_by_labels
                 if w.namespace == namespace and selects(selector, labels)]
 
+    @cached_property
+    def _hpas_by_target(self) -> dict[tuple[str, str, str], list]:
+        index: dict[tuple[str, str, str], list] = {}
+        for hpa in self.estate.hpas:
+            index.setdefault((hpa.meta.namespace, hpa.target_kind, hpa.target_name), []).append(hpa)
+        return index
+
+    def hpas_for(self, workload: Workload) -> list:
+        """HorizontalPodAutoscalers whose scaleTargetRef names this workload."""
+        return self._hpas_by_target.get((workload.namespace, workload.kind, workload.name), [])
+
+    @cached_property
+    def _pdbs_by_namespace(self) -> dict[str, list]:
+        index: dict[str, list] = {}
+        for pdb in self.estate.pdbs:
+            index.setdefault(pdb.meta.namespace, []).append(pdb)
+        return index
+
+    def pdbs_for(self, workload: Workload) -> list:
+        """PodDisruptionBudgets whose selector matches this workload's pods."""
+        return [pdb for pdb in self._pdbs_by_namespace.get(workload.namespace, [])
+                if selects(pdb.selector, workload.pod.labels)]
+
     def override(self, service_name: str, workload: Workload | None = None) -> ServiceOverride:
         for key in (service_name, workload.name if workload else None,
                     workload.meta.key if workload else None):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 
 from migrator import data
+from migrator.findings import Finding, error, info, warning
 
 
 @functools.cache
@@ -32,3 +33,81 @@ def fargate_size_for(cpu: int, memory: int) -> tuple[int, int] | None:
 
 def largest_fargate_size() -> tuple[int, int]:
     return max(fargate_sizes(), key=lambda s: (s[0], s[1]))
+
+
+def service_connect_proxy_room() -> tuple[int, int]:
+    """(CPU units, MiB) added to a service's task for the Service Connect proxy ECS injects;
+    the figure and its AWS source are in mappings/fargate.yaml."""
+    room = data.table("fargate")["service_connect_proxy"]
+    return int(room["cpu"]), int(room["memory"])
+
+
+def container_amount(request: int | None, limit: int | None, size_from: str) -> int:
+    """One container's CPU or memory as `--size-from` reads it: requests (limits where a request
+    is missing), limits (requests where a limit is missing) or the larger of the two."""
+    if size_from == "limits":
+        return limit if limit is not None else (request or 0)
+    if size_from == "max":
+        return max(request or 0, limit or 0)
+    return request if request is not None else (limit or 0)
+
+
+def pod_amount(app_containers, init_containers, amount) -> int:
+    """What a pod needs at its peak, as the kubelet computes a pod's effective request: the
+    app containers plus native sidecars, or an init container plus the sidecars started before
+    it, whichever is larger. Init containers run one at a time, so they count as a maximum."""
+    sidecars = 0
+    peak_init = 0
+    for container in init_containers:
+        if container.is_sidecar:
+            sidecars += amount(container)
+        else:
+            peak_init = max(peak_init, sidecars + amount(container))
+    return max(sum(amount(c) for c in app_containers) + sidecars, peak_init)
+
+
+def pod_requests(pod, size_from: str = "requests") -> tuple[int, int]:
+    """(CPU units, MiB) the pod needs, read per `--size-from`."""
+    def cpu(c):
+        return container_amount(c.resources.cpu_request, c.resources.cpu_limit, size_from)
+
+    def memory(c):
+        return container_amount(c.resources.memory_request, c.resources.memory_limit, size_from)
+
+    return (pod_amount(pod.containers, pod.init_containers, cpu),
+            pod_amount(pod.containers, pod.init_containers, memory))
+
+
+ARCH_LABELS = ("kubernetes.io/arch", "beta.kubernetes.io/arch")
+OS_LABELS = ("kubernetes.io/os", "beta.kubernetes.io/os")
+FARGATE_ARCHITECTURES = {"amd64": "X86_64", "x86_64": "X86_64", "arm64": "ARM64", "aarch64": "ARM64"}
+# Labels that only say "run on Fargate" or name a zone (ECS spreads tasks over the subnets' AZs).
+HARMLESS_LABELS = {"eks.amazonaws.com/compute-type"}
+
+
+def runtime_platform_for(workload) -> tuple[str, list[Finding]]:
+    """The task's CPU architecture from the pod's nodeSelector, and a finding for every
+    selector Fargate cannot honour (it picks the host; there are no nodes to select)."""
+    findings: list[Finding] = []
+    architecture = "X86_64"
+    where = workload.pod.ref("nodeSelector")
+    for key, value in sorted(workload.pod.node_selector.items()):
+        if key in ARCH_LABELS:
+            if value not in FARGATE_ARCHITECTURES:
+                findings.append(error("size.architecture", f"{workload.name} selects {key}={value}; Fargate runs "
+                                      "only X86_64 and ARM64 tasks: rebuild the image for amd64 or arm64", where))
+                continue
+            architecture = FARGATE_ARCHITECTURES[value]
+            if architecture == "ARM64":
+                findings.append(info("size.arm64", f"{workload.name} selects {key}={value}: its task runs on "
+                                     "ARM64 (Graviton); every image in it must be arm64 or multi-arch", where))
+        elif key in OS_LABELS:
+            if value != "linux":
+                findings.append(error("size.windows", f"{workload.name} selects {key}={value}; migrator plans Linux "
+                                      "tasks only: plan this workload by hand on a Windows Fargate task definition "
+                                      "(different sizes and images) or port it to Linux", where))
+        elif key not in HARMLESS_LABELS:
+            findings.append(warning("size.node-selector", f"{workload.name} selects nodes with {key}={value}, which "
+                                    "Fargate cannot honour (it picks the host); if those nodes gave the pod more "
+                                    "than it requests, set services.<name>.cpu / memory in migrate.yaml", where))
+    return architecture, findings

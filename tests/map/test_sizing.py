@@ -35,3 +35,148 @@ def test_chosen_size_is_valid_and_covers_the_request(cpu, memory):
     assert size[0] >= cpu and size[1] >= memory
     cheaper = [s for s in VALID if s[0] >= cpu and s[1] >= memory and s < size]
     assert not cheaper
+
+
+
+# ---- pod requests, proxy room, platform, limits (migrator.map.services.apply_task_size) -----------
+
+from migrator.config import ServiceOverride  # noqa: E402
+from migrator.map import services  # noqa: E402
+from migrator.map.context import MapOptions  # noqa: E402
+from migrator.map.sizing import pod_requests, service_connect_proxy_room  # noqa: E402
+
+from .workloads import codes, container, context, dump, line_of, sized, workload  # noqa: E402
+
+
+def size_of(doc: dict, **options):
+    """apply_task_size on a fresh service (not yet sized): (service, findings)."""
+    ctx = context(doc, **options)
+    item = ctx.estate.workloads[0]
+    service, _ = services.service_for_workload(ctx, item)
+    return services.apply_task_size(ctx, item, service)
+
+
+def res(cpu=None, memory=None, cpu_limit=None, memory_limit=None) -> dict:
+    requests = {k: v for k, v in (("cpu", cpu), ("memory", memory)) if v is not None}
+    limits = {k: v for k, v in (("cpu", cpu_limit), ("memory", memory_limit)) if v is not None}
+    return {"resources": {**({"requests": requests} if requests else {}), **({"limits": limits} if limits else {})}}
+
+
+def test_proxy_room_is_the_aws_recommendation():
+    assert service_connect_proxy_room() == (256, 64)
+
+
+@pytest.mark.parametrize("apps, inits, size_from, expected", [
+    ([res("250m", "256Mi")], [], "requests", (256, 256)),
+    ([res("250m", "256Mi"), res("500m", "1Gi")], [], "requests", (768, 1280)),
+    # init containers run one at a time before the app: the larger of the two phases
+    ([res("250m", "256Mi")], [res("1", "128Mi"), res("500m", "2Gi")], "requests", (1024, 2048)),
+    ([res("2", "4Gi")], [res("1", "1Gi")], "requests", (2048, 4096)),
+    # a native sidecar (restartPolicy Always) runs beside the app and beside later init containers
+    ([res("250m", "256Mi")], [{**res("100m", "64Mi"), "restartPolicy": "Always"}, res("1", "128Mi")],
+     "requests", (1127, 320)),
+    ([res(None, None, "500m", "1Gi")], [], "requests", (512, 1024)),  # limits where requests are missing
+    ([res("250m", "256Mi", "1", "2Gi")], [], "limits", (1024, 2048)),
+    ([res("250m", "3Gi", "1", "2Gi")], [], "max", (1024, 3072)),
+    ([res()], [], "requests", (0, 0)),
+])
+def test_pod_requests(apps, inits, size_from, expected):
+    apps = [container(name=f"app{i}", **body) for i, body in enumerate(apps)]
+    inits = [container(name=f"init{i}", ports=[], **body) for i, body in enumerate(inits)]
+    ctx = context(workload(containers=apps, pod={"initContainers": inits} if inits else None))
+    assert pod_requests(ctx.estate.workloads[0].pod, size_from) == expected
+
+
+SIZE_CASES = {
+    "250m/256Mi + proxy": (dict(containers=[container()]), {}, (512, 1024, "X86_64"), []),
+    "staging floor": (dict(containers=[container(**res("100m", "64Mi"))]), dict(profile="staging"),
+                      (512, 1024, "X86_64"), []),
+    "2 vCPU: the proxy doubles the step": (dict(containers=[container(**res("2", "4Gi"))]), {},
+                                           (4096, 8192, "X86_64"), [("size.proxy-room", "info")]),
+    "override pins the size": (dict(containers=[container(**res("2", "4Gi"))]),
+                               dict(overrides={"api": ServiceOverride(cpu=2048, memory=4096)}),
+                               (2048, 4096, "X86_64"), []),
+    "override below requests": (dict(containers=[container(**res("1", "1Gi"))]),
+                                dict(overrides={"api": ServiceOverride(cpu=512)}),
+                                (512, 2048, "X86_64"), [("size.override-below-requests", "warning")]),
+    "limits sizing": (dict(containers=[container(**res("250m", "256Mi", "1", "1Gi"))]),
+                      dict(options=MapOptions(size_from="limits")), (2048, 4096, "X86_64"),
+                      [("size.proxy-room", "info")]),
+    "cronjob: no proxy room": (dict(kind="CronJob", containers=[container()]), {}, (256, 512, "X86_64"), []),
+    "arm64 selector": (dict(pod={"nodeSelector": {"kubernetes.io/arch": "arm64"}}), {},
+                       (512, 1024, "ARM64"), [("size.arm64", "info")]),
+    "windows selector": (dict(pod={"nodeSelector": {"kubernetes.io/os": "windows"}}), {},
+                         (512, 1024, "X86_64"), [("size.windows", "error")]),
+    "s390x selector": (dict(pod={"nodeSelector": {"beta.kubernetes.io/arch": "s390x"}}), {},
+                       (512, 1024, "X86_64"), [("size.architecture", "error")]),
+    "node pool selector": (dict(pod={"nodeSelector": {"workload-type": "cpu-optimized",
+                                                      "eks.amazonaws.com/compute-type": "fargate"}}), {},
+                           (512, 1024, "X86_64"), [("size.node-selector", "warning")]),
+    "exactly 16 vCPU: no room for the proxy": (dict(containers=[container(**res("16", "100Gi"))]), {},
+                                               (16384, 106496, "X86_64"), [("size.no-proxy-room", "warning")]),
+    "above 16 vCPU": (dict(containers=[container(**res("17", "8Gi"))]), {},
+                      (16384, 122880, "X86_64"), [("size.too-large", "error")]),
+    "above 120 GiB": (dict(containers=[container(**res("4", "121Gi"))]), {},
+                      (16384, 122880, "X86_64"), [("size.too-large", "error")]),
+}
+
+
+@pytest.mark.parametrize("shape, options, expected, found", SIZE_CASES.values(), ids=SIZE_CASES)
+def test_task_size(shape, options, expected, found):
+    service, findings = size_of(workload(**shape), **options)
+    assert (service.task.cpu, service.task.memory, service.task.cpu_architecture) == expected
+    assert codes(findings) == found
+
+
+def test_findings_name_the_field_line():
+    doc = workload(pod={"nodeSelector": {"kubernetes.io/os": "windows"}}, containers=[container(**res("17", "1Gi"))])
+    text = dump(doc)
+    _, findings = size_of(doc)
+    assert {f.code: (f.source.file, f.source.line) for f in findings} == {
+        "size.windows": ("app.yaml", line_of(text, "nodeSelector:")),
+        "size.too-large": ("app.yaml", line_of(text, "resources:"))}
+
+
+def test_memory_limit_above_the_task_is_capped():
+    service, findings = size_of(workload(containers=[container(**res("250m", "256Mi", None, "4Gi"))]))
+    assert (service.task.memory, service.containers[0].memory, service.containers[0].memory_reservation) == \
+        (1024, 1024, 256)
+    assert codes(findings) == [("size.limit-above-task", "info")]
+
+
+def test_init_containers_run_first_and_reserve_nothing():
+    inits = [container(name="migrate", ports=[], **res("1", "2Gi")),
+             container(name="proxy", ports=[], restartPolicy="Always", **res("100m", "64Mi"))]
+    _, service = sized(context(workload(pod={"initContainers": inits})))
+    shape = [(c.name, c.essential, c.cpu, c.memory_reservation, c.depends_on) for c in service.containers]
+    assert shape == [
+        ("migrate", False, 0, None, ()),
+        ("proxy", True, 103, 64, (("migrate", "SUCCESS"),)),
+        ("api", True, 256, 256, (("migrate", "SUCCESS"), ("proxy", "START"))),
+    ]
+    assert (service.task.cpu, service.task.memory) == (2048, 4096)  # 1 vCPU init + 256 room, 2 GiB + 64 MiB
+
+
+_amount = st.one_of(st.none(), st.integers(1, 9000))
+
+
+@given(st.lists(st.tuples(_amount, _amount), min_size=1, max_size=3),
+       st.lists(st.tuples(_amount, _amount), max_size=2), st.sampled_from(["default", "staging", "prod"]))
+def test_every_chosen_task_size_is_valid_and_covers_the_pod(apps, inits, profile):
+    def body(i, cpu, memory, prefix):
+        requests = {**({"cpu": f"{cpu}m"} if cpu else {}), **({"memory": f"{memory * 8}Mi"} if memory else {})}
+        return container(name=f"{prefix}{i}", ports=[], resources={"requests": requests})
+    doc = workload(containers=[body(i, c, m, "app") for i, (c, m) in enumerate(apps)],
+                   pod={"initContainers": [body(i, c, m, "init") for i, (c, m) in enumerate(inits)]})
+    ctx = context(doc, profile=profile)
+    item, service = sized(ctx)
+    cpu, memory = pod_requests(item.pod)
+    size = (service.task.cpu, service.task.memory)
+    assert size in VALID
+    if fargate_size_for(cpu, memory) is not None:
+        assert size[0] >= max(cpu, ctx.settings.min_cpu) and size[1] >= max(memory, ctx.settings.min_memory)
+        floor = ctx.settings.min_cpu, ctx.settings.min_memory
+        with_room = fargate_size_for(max(cpu + 256, floor[0]), max(memory + 64, floor[1]))
+        assert size == (with_room or fargate_size_for(max(cpu, floor[0]), max(memory, floor[1])))
+        assert sum(c.cpu for c in service.containers) <= size[0]  # ECS rejects reservations above the task
+        assert sum(c.memory_reservation or 0 for c in service.containers) <= size[1]

@@ -1,0 +1,155 @@
+"""What each kind of workload becomes: service, scheduled task, one-off job, or a decision finding."""
+
+from __future__ import annotations
+
+import pytest
+
+from migrator.config import ServiceOverride
+from migrator.map import kinds, map_environment
+from migrator.map.context import MapOptions
+from migrator.map.kinds import image_words, known_image
+
+from .workloads import codes, container, context, workload
+
+STATEFUL = MapOptions(stateful_as_service=True)
+
+
+def image(name: str) -> list:
+    return [container(image=name)]
+
+
+RUNS_AS = {
+    "Deployment": (workload(), {}, kinds.SERVICE, []),
+    "ReplicaSet": (workload(kind="ReplicaSet"), {}, kinds.SERVICE, [("kind.replica-set", "info")]),
+    "ReplicationController": (workload(kind="ReplicationController"), {}, kinds.SERVICE,
+                              [("kind.replication-controller", "warning")]),
+    "StatefulSet": (workload(kind="StatefulSet"), {}, None, [("kind.stateful-set", "warning")]),
+    "StatefulSet, opted in": (workload(kind="StatefulSet"), dict(options=STATEFUL), kinds.SERVICE,
+                              [("kind.stateful-as-service", "warning")]),
+    "StatefulSet, opted in by override": (
+        workload(kind="StatefulSet"), dict(overrides={"api": ServiceOverride(stateful_as_service=True)}),
+        kinds.SERVICE, [("kind.stateful-as-service", "warning")]),
+    "DaemonSet": (workload(kind="DaemonSet"), {}, None, [("kind.daemon-set", "warning")]),
+    "CronJob": (workload(kind="CronJob"), {}, kinds.SCHEDULED, []),
+    "Job": (workload(kind="Job"), {}, kinds.JOB, [("kind.job", "info")]),
+    "bare Pod": (workload(kind="Pod"), {}, None, [("kind.bare-pod", "warning")]),
+    "Helm test Pod": (workload(kind="Pod", annotations={"helm.sh/hook": "test"}), {}, None,
+                      [("kind.helm-test", "info")]),
+}
+
+
+@pytest.mark.parametrize("doc, options, expected, found", RUNS_AS.values(), ids=RUNS_AS)
+def test_runs_as(doc, options, expected, found):
+    ctx = context(doc, **options)
+    runs_as, findings = kinds.runs_as(ctx, ctx.estate.workloads[0])
+    assert runs_as == expected
+    assert codes(findings) == found
+
+
+@pytest.mark.parametrize("kind, name, advice", [
+    ("StatefulSet", "postgres:16", "StatefulSet api is not planned: ECS services have no stable pod identity or "
+     "per-pod disks; move the data to Amazon RDS for PostgreSQL or Aurora PostgreSQL (image postgres:16)"),
+    ("StatefulSet", "ghcr.io/stefanprodan/podinfo:6.14.1", "StatefulSet api is not planned: ECS services have no "
+     "stable pod identity or per-pod disks; if it keeps no state that must outlive a task, opt in with "
+     "--stateful-as-service or services.api.stateful_as_service: true in migrate.yaml"),
+    ("DaemonSet", "fluent/fluent-bit:3.0", "DaemonSet api runs one pod per node; Fargate has no nodes, so it is not "
+     "planned: use a FireLens log router sidecar (awsfirelens) or the awslogs driver; there are no node logs to "
+     "collect"),
+    ("DaemonSet", "example/agent:1", "DaemonSet api runs one pod per node; Fargate has no nodes, so it is not "
+     "planned: add it as a sidecar to the tasks that need it, or drop it if it only served the nodes"),
+])
+def test_decision_findings_name_what_to_use_instead(kind, name, advice):
+    ctx = context(workload(kind=kind, containers=image(name)))
+    _, findings = kinds.runs_as(ctx, ctx.estate.workloads[0])
+    assert findings[0].message == advice
+
+
+@pytest.mark.parametrize("name, words", [
+    ("postgres:16", ("postgres", ["postgres"])),
+    ("docker.io/bitnami/postgresql:15.4.0", ("docker.io/bitnami/postgresql", ["postgresql"])),
+    ("localhost:5000/redis", ("localhost:5000/redis", ["redis"])),
+    ("mongo@sha256:abc", ("mongo", ["mongo"])),
+    ("confluentinc/cp-kafka:7.6.0", ("confluentinc/cp-kafka", ["cp", "kafka"])),
+])
+def test_image_words(name, words):
+    assert image_words(name) == words
+
+
+@pytest.mark.parametrize("table, name, expected", [
+    ("stateful", "ghcr.io/documentdb/documentdb/documentdb-local:pg17-0.112.0",
+     "Amazon DocumentDB (with MongoDB compatibility)"),
+    ("stateful", "rabbitmq:4.3.2-management-alpine", "Amazon MQ for RabbitMQ"),
+    ("stateful", "confluentinc/cp-kafka:7.6.0", "Amazon MSK (Managed Streaming for Apache Kafka)"),
+    ("stateful", "redis:7-alpine", "Amazon ElastiCache (Valkey or Redis OSS)"),
+    ("stateful", "bitnami/mysql:8", "Amazon RDS for MySQL / MariaDB or Aurora MySQL"),
+    ("stateful", "ghcr.io/stefanprodan/podinfo:6.14.1", None),
+    ("stateful", "example/redistribute:1", None),  # words, not substrings
+    ("daemon", "datadog/agent:7", "CloudWatch Container Insights, or the agent as a sidecar in each task that needs it"),
+    ("daemon", "quay.io/prometheus/node-exporter:v1.8.0",
+     "CloudWatch Container Insights, or the agent as a sidecar in each task that needs it"),
+])
+def test_known_images(table, name, expected):
+    ctx = context(workload(containers=image(name)))
+    known = known_image(ctx.estate.workloads[0], table)
+    assert (known[1].get("service") or known[1].get("instead") if known else None) == expected
+
+
+def cron(**spec) -> dict:
+    return workload(kind="CronJob", name="report", spec=spec)
+
+
+CRON = {
+    "daily with a time zone": (
+        cron(schedule="30 2 * * 1-5", timeZone="Europe/Paris"),
+        [("report", "cron(30 2 ? * MON-FRI *)", "Europe/Paris", True)], []),
+    "no time zone: UTC assumed": (
+        cron(schedule="@hourly"), [("report", "cron(0 * * * ? *)", "UTC", True)],
+        [("schedule.timezone-assumed", "info")]),
+    "CRON_TZ prefix": (
+        cron(schedule="CRON_TZ=America/New_York 0 6 * * *"),
+        [("report", "cron(0 6 * * ? *)", "America/New_York", True)], []),
+    "suspended and Forbid": (
+        cron(schedule="0 0 * * *", timeZone="UTC", suspend=True, concurrencyPolicy="Forbid"),
+        [("report", "cron(0 0 * * ? *)", "UTC", False)],
+        [("schedule.concurrency", "warning"), ("schedule.suspended", "info")]),
+    "both day fields: two schedules": (
+        cron(schedule="0 9 1 * MON", timeZone="UTC"),
+        [("report", "cron(0 9 1 * ? *)", "UTC", True), ("report-by-weekday", "cron(0 9 ? * MON *)", "UTC", True)],
+        [("schedule.split", "info")]),
+    "not convertible": (cron(schedule="0 0 1 * */2", timeZone="UTC"), [], [("schedule.not-convertible", "error")]),
+}
+
+
+@pytest.mark.parametrize("doc, expected, found", CRON.values(), ids=CRON)
+def test_cronjobs_become_scheduled_tasks(doc, expected, found):
+    plan = map_environment(context(doc))
+    assert [(t.name, t.schedule, t.timezone, t.enabled) for t in plan.scheduled_tasks] == expected
+    assert [c for c in codes(plan.findings) if c[0].startswith("schedule.")] == found
+    assert plan.services == ()
+
+
+def test_scheduled_task_carries_the_task_definition():
+    doc = workload(kind="CronJob", name="report", pod={"serviceAccountName": "reporter"},
+                   containers=[container(resources={"requests": {"cpu": "1", "memory": "3Gi"}})])
+    account = {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {
+        "name": "reporter", "namespace": "shop",
+        "annotations": {"eks.amazonaws.com/role-arn": "arn:aws:iam::1:role/reporter"}}}
+    task = map_environment(context(doc, account)).scheduled_tasks[0]
+    assert (task.task.cpu, task.task.memory, task.task_role_arn) == (1024, 3072, "arn:aws:iam::1:role/reporter")
+    assert [c.name for c in task.containers] == ["api"]
+
+
+def test_jobs_become_one_off_task_definitions():
+    plan = map_environment(context(workload(kind="Job", name="migrate-db"), workload()))
+    assert [(j.name, j.task.cpu, j.task.memory) for j in plan.jobs] == [("migrate-db", 256, 512)]
+    assert [s.name for s in plan.services] == ["api"]
+
+
+def test_stateful_set_is_planned_only_when_asked():
+    doc = workload(kind="StatefulSet", name="cache", containers=image("redis:7"))
+    assert map_environment(context(doc)).services == ()
+    planned = map_environment(context(doc, options=STATEFUL))
+    assert [(s.name, s.workload_kind) for s in planned.services] == [("cache", "StatefulSet")]
+    finding = next(f for f in planned.findings if f.code == "kind.stateful-as-service")
+    assert finding.message.endswith("its image redis:7 looks like a data store: Amazon ElastiCache (Valkey or "
+                                    "Redis OSS) keeps it managed")
