@@ -11,6 +11,7 @@ from migrator import __version__
 from migrator.config import ProjectConfig, load_config
 from migrator.files import write_atomic
 from migrator.findings import Finding, Severity
+from migrator.ledger import Ledger, build_ledger, coverage_tables
 from migrator.load.sources import LoadOptions, load_documents
 from migrator.map import map_environment
 from migrator.map.context import MapContext, MapOptions
@@ -30,6 +31,7 @@ class PlanOptions:
     kustomize_bin: str = ""
     size_from: str = "requests"
     stateful_as_service: bool = False
+    ledger_detail: bool = False  # keep every field of the coverage ledger (for --ledger), not only counts
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class PlanResult:
     plan: MigrationPlan
     config: ProjectConfig
     load_findings: tuple[Finding, ...] = field(default_factory=tuple)
+    ledgers: tuple[tuple[str, Ledger], ...] = ()  # (environment, full ledger) when ledger_detail
 
     def findings(self) -> list[Finding]:
         seen: set[Finding] = set()
@@ -58,6 +61,7 @@ def plan_estate(options: PlanOptions, progress: Progress | None = None) -> PlanR
     load_options = LoadOptions(helm_bin=options.helm_bin, kustomize_bin=options.kustomize_bin)
     map_options = MapOptions(size_from=options.size_from, stateful_as_service=options.stateful_as_service)
     environments: list[EnvironmentPlan] = []
+    ledgers: list[tuple[str, Ledger]] = []
     for name in names:
         env = config.environment(name)
         documents, load_findings = load_documents(list(options.paths), config, env, load_options, progress)
@@ -66,11 +70,13 @@ def plan_estate(options: PlanOptions, progress: Progress | None = None) -> PlanR
                          options=map_options)
         env_plan = map_environment(ctx)
         extra = tuple(sorted(set(load_findings) | set(model_findings), key=Finding.sort_key))
-        environments.append(_with_findings(env_plan, extra))
+        env_plan, ledger = _with_ledger(_with_findings(env_plan, extra), documents, options.ledger_detail)
+        environments.append(env_plan)
+        ledgers += [(name, ledger)] if options.ledger_detail else []
     plan = MigrationPlan(project=config.project, environments=tuple(environments),
                          generator=f"migrator {__version__}",
                          sources=tuple(_relative(p, config.root) for p in options.paths))
-    return PlanResult(plan=plan, config=config)
+    return PlanResult(plan=plan, config=config, ledgers=tuple(ledgers))
 
 
 def _with_findings(env_plan: EnvironmentPlan, extra: tuple[Finding, ...]) -> EnvironmentPlan:
@@ -78,6 +84,25 @@ def _with_findings(env_plan: EnvironmentPlan, extra: tuple[Finding, ...]) -> Env
 
     merged = tuple(sorted(set(env_plan.findings) | set(extra), key=Finding.sort_key))
     return dataclasses.replace(env_plan, findings=merged)
+
+
+def _with_ledger(env_plan: EnvironmentPlan, documents, detail: bool) -> tuple[EnvironmentPlan, Ledger]:
+    """Classify every input field; the plan keeps the counts, the full ledger is returned on demand."""
+    import dataclasses
+
+    ledger = build_ledger(documents, env_plan.findings, coverage_tables(), detail=detail)
+    return dataclasses.replace(env_plan, ledger=ledger.counts), ledger
+
+
+def write_ledger(result: PlanResult, target: str) -> tuple[str, str]:
+    """Write the full ledger (plan with ledger_detail) as JSON and Markdown; returns both paths."""
+    from migrator.ledger.render import ledger_json, ledger_markdown, ledger_paths
+
+    json_path, md_path = ledger_paths(target)
+    root = result.config.root
+    write_atomic(json_path, ledger_json(result.plan.project, result.ledgers, root))
+    write_atomic(md_path, ledger_markdown(result.plan.project, result.ledgers, root))
+    return json_path, md_path
 
 
 def _relative(path: str, root: str) -> str:
@@ -97,48 +122,3 @@ def plan_text(plan: MigrationPlan) -> str:
 
 def write_plan(plan: MigrationPlan, path: str) -> None:
     write_atomic(path, plan_text(plan))
-
-
-@dataclass(frozen=True)
-class EmitOptions:
-    out: str = "terraform_out"
-    environments: tuple[str, ...] = ()  # empty: every environment of the plan
-    force: bool = False  # overwrite generated files that were edited by hand
-
-
-@dataclass(frozen=True)
-class EmitResult:
-    out: str
-    environments: tuple[str, ...]
-    write: "WriteResult"
-    findings: tuple[Finding, ...] = ()
-
-
-def read_plan_file(path: str) -> MigrationPlan:
-    from migrator.plan.serialize import read_plan
-
-    return read_plan(path)
-
-
-def emit_plan(plan: MigrationPlan, options: EmitOptions) -> EmitResult:
-    """Write Terraform for the plan under options.out. Nothing is written when a generated file
-    was edited by hand (result.write.conflicts names them) unless options.force."""
-    from migrator.emit import terraform_files, write_tree
-    from migrator.emit.inputs import dns_label
-    from migrator.emit.tree import select_environments
-
-    envs = select_environments(plan, options.environments)
-    files, findings = terraform_files(plan, options.environments)
-    scope = ("modules/", "global/", "README.md", *(f"envs/{dns_label(e.name)}/" for e in envs))
-    result = write_tree(options.out, files, scope, force=options.force)
-    return EmitResult(out=options.out, environments=tuple(e.name for e in envs), write=result,
-                      findings=tuple(findings))
-
-
-def check_emitted(result: EmitResult) -> list | None:
-    """`terraform fmt -check` and `terraform validate` on what emit wrote; None without Terraform."""
-    from migrator.emit import check_tree
-    from migrator.emit.inputs import dns_label
-
-    roots = [f"envs/{dns_label(name)}" for name in result.environments] + ["global"]
-    return check_tree(result.out, roots)

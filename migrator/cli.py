@@ -8,6 +8,7 @@ Exit codes (all commands):
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from enum import Enum
@@ -19,6 +20,7 @@ from rich.table import Table
 
 from migrator import __version__, api
 from migrator.findings import InputError, Severity
+from migrator.ledger import CLASSES as LEDGER_CLASSES, fails as ledger_fails
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
@@ -106,8 +108,13 @@ def plan(
     out_path: str = typer.Option("migration-plan.yaml", "--out", "-o", help="Where to write the plan file."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Summary on stdout: table for people, "
                                "json for pipelines, md for pull requests."),
-    fail_on: str = typer.Option("error", "--fail-on", help="Exit 1 when a finding is at least this severe: "
-                                "info, warning, error, or never."),
+    fail_on: str = typer.Option("error", "--fail-on", help="Exit 1 when a finding is at least this severe "
+                                "(info, warning, error), or when a field of the coverage ledger is at least this "
+                                "far from mapped (approximated, dropped, needs-decision). Combine with commas: "
+                                "warning,dropped; a ledger class alone keeps the error threshold; never: exit 0."),
+    ledger: Optional[str] = typer.Option(None, "--ledger", help="Also write the full coverage ledger (every "
+                                         "input field, classified, with file:line) as JSON and Markdown: into a "
+                                         "folder (ledger.json, ledger.md) or to PREFIX.json and PREFIX.md."),
     config: Optional[str] = typer.Option(None, "--config", "-c", help="Project file (default: migrate.yaml "
                                          "beside the first path)."),
     helm_bin: str = typer.Option("", "--helm-bin", help="Render charts with this helm binary instead of the "
@@ -124,13 +131,15 @@ def plan(
     """Read an estate and write a reviewable migration plan, with findings located at file:line."""
     _levels(verbose, quiet)
     try:
-        threshold = None if fail_on == "never" else Severity.parse(fail_on)
+        threshold, ledger_threshold = _fail_thresholds(fail_on)
     except ValueError as exc:
-        err.print(f"--fail-on: {exc}")
+        err.print(f"--fail-on: {exc}", markup=False, highlight=False)
         raise typer.Exit(EXIT_INPUT)
     progress, tick = _progress()
     options = api.PlanOptions(paths=tuple(paths), environments=tuple(env), config=config,
                               helm_bin=helm_bin, size_from=size_from.value, stateful_as_service=stateful_as_service)
+    if ledger is not None:
+        options = dataclasses.replace(options, ledger_detail=True)
     try:
         if progress:
             with progress:
@@ -139,12 +148,30 @@ def plan(
             result = api.plan_estate(options)
         if not no_write:
             api.write_plan(result.plan, out_path)
+        written = api.write_ledger(result, ledger) if ledger is not None else ()
     except InputError as exc:
         _fail_input(exc)
     _print_plan_summary(result, None if no_write else out_path, fmt)
+    if written and not state.quiet:
+        err.print(f"ledger written to {' and '.join(written)}", markup=False, highlight=False)
     worst = result.worst()
     if threshold is not None and worst is not None and worst >= threshold:
         raise typer.Exit(EXIT_FINDINGS)
+    if ledger_threshold and any(ledger_fails(e.ledger, ledger_threshold) for e in result.plan.environments):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _fail_thresholds(text: str) -> tuple[Severity | None, str | None]:
+    """`--fail-on`: severities and ledger classes, comma-separated; `never` alone disables both."""
+    words = [w.strip().lower() for w in text.split(",") if w.strip()]
+    if words == ["never"]:
+        return None, None
+    severities = [Severity.parse(w) for w in words if w not in LEDGER_CLASSES and w != "never"]
+    classes = [w for w in words if w in LEDGER_CLASSES and w != "mapped"]
+    if "never" in words or len(severities) > 1 or len(classes) > 1 or (not severities and not classes):
+        raise ValueError(f"{text!r}: give one severity (info, warning, error) and/or one ledger class "
+                         "(approximated, dropped, needs-decision), or never")
+    return (severities[0] if severities else Severity.ERROR), (classes[0] if classes else None)
 
 
 def _print_plan_summary(result: api.PlanResult, out_path: str | None, fmt: Format) -> None:
@@ -176,84 +203,11 @@ def _print_plan_summary(result: api.PlanResult, out_path: str | None, fmt: Forma
         counts = report.severity_counts(env_plan.findings)
         out.print(f"{env_plan.name}: {len(env_plan.services)} services, {counts['error']} errors, "
                   f"{counts['warning']} warnings, {counts['info']} info", highlight=False)
+        if env_plan.ledger:
+            out.print(f"{env_plan.name}: {report.ledger_line(env_plan)}", highlight=False)
     if out_path:
         out.print(f"plan written to {out_path}; review it, then run `migrate emit --plan {out_path} --env "
                   f"{plan_obj.environments[0].name}`", highlight=False)
-
-
-@app.command()
-def emit(
-    paths: Optional[List[str]] = typer.Argument(None, help="Plan these manifests, charts or overlays first "
-                                                "(as `migrate plan PATHS` would) instead of reading --plan."),
-    plan_path: str = typer.Option("migration-plan.yaml", "--plan", "-p", help="The plan file to emit "
-                                  "(ignored when PATHS are given)."),
-    env: List[str] = typer.Option([], "--env", "-e", help="Emit this environment (repeatable). Default: every "
-                                  "environment of the plan. Modules, global/ and README.md are always written."),
-    out_dir: str = typer.Option("terraform_out", "--out", "-o", help="Folder to write the Terraform into. "
-                                "Files emit did not generate are never touched."),
-    force: bool = typer.Option(False, "--force", help="Overwrite generated files that were edited by hand "
-                               "(emit otherwise stops and names them)."),
-    check: bool = typer.Option(False, "--check", help="Then run `terraform fmt -check` and `terraform init "
-                               "-backend=false` + `terraform validate` on the output (skipped without terraform)."),
-    config: Optional[str] = typer.Option(None, "--config", "-c", help="Project file, when planning PATHS."),
-    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="Also list every file written."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only problems and the result line."),
-) -> None:
-    """Write Terraform for the plan: modules/, envs/<env>/, global/ and a README. Exit 0 done,
-    1 hand-edited files or a failed --check, 2 bad input."""
-    _levels(verbose, quiet)
-    try:
-        if paths:
-            plan_obj = api.plan_estate(api.PlanOptions(paths=tuple(paths), environments=tuple(env),
-                                                       config=config)).plan
-        else:
-            plan_obj = api.read_plan_file(plan_path)
-        result = api.emit_plan(plan_obj, api.EmitOptions(out=out_dir, environments=tuple(env), force=force))
-    except InputError as exc:
-        _fail_input(exc)
-    if result.write.conflicts:
-        for path in result.write.conflicts:
-            err.print(f"{os.path.join(out_dir, path)}: emit.hand-edited this generated file was changed since emit "
-                      "wrote it (or emit did not write it); keep your change in the plan or migrate.yaml, or "
-                      "re-run with --force to overwrite it", markup=False, highlight=False, soft_wrap=True)
-        err.print(f"nothing written: {len(result.write.conflicts)} file(s) would lose hand edits",
-                  markup=False, highlight=False)
-        raise typer.Exit(EXIT_FINDINGS)
-    _print_emit_result(result)
-    if check and not _check_emitted(result):
-        raise typer.Exit(EXIT_FINDINGS)
-
-
-def _print_emit_result(result: api.EmitResult) -> None:
-    write = result.write
-    if state.verbose and not state.quiet:
-        for path in write.written:
-            out.print(f"wrote {os.path.join(result.out, path)}", markup=False, highlight=False)
-        for path in write.removed:
-            out.print(f"removed {os.path.join(result.out, path)} (no longer generated)", markup=False,
-                      highlight=False)
-    for path in write.kept:
-        err.print(f"{os.path.join(result.out, path)}: emit.stale-edited no longer generated, but edited by hand: "
-                  "kept; delete it when you no longer need it", markup=False, highlight=False, soft_wrap=True)
-    if not state.quiet:
-        for finding in result.findings:
-            out.print(str(finding), markup=False, highlight=False, soft_wrap=True)
-    out.print(f"{result.out}: {len(write.written)} written, {len(write.unchanged)} unchanged, "
-              f"{len(write.removed)} removed ({', '.join(result.environments)}); next: see "
-              f"{os.path.join(result.out, 'README.md')}", markup=False, highlight=False, soft_wrap=True)
-
-
-def _check_emitted(result: api.EmitResult) -> bool:
-    checks = api.check_emitted(result)
-    if checks is None:
-        err.print("--check skipped: terraform is not installed", markup=False, highlight=False)
-        return True
-    for step in checks:
-        if not step.ok:
-            err.print(f"{step.step}: failed\n{step.output}", markup=False, highlight=False, soft_wrap=True)
-        elif not state.quiet:
-            out.print(f"{step.step}: ok", markup=False, highlight=False)
-    return all(step.ok for step in checks)
 
 
 def main() -> None:

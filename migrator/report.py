@@ -76,6 +76,12 @@ def severity_counts(findings: list[Finding] | tuple[Finding, ...]) -> dict[str, 
     return {name: counts.get(name, 0) for name in ("error", "warning", "info")}
 
 
+def ledger_line(env: EnvironmentPlan) -> str:
+    """`ledger: 3936 fields, 2201 mapped, ...` for the coverage ledger counts of one environment."""
+    parts = ", ".join(f"{n} {cls}" for cls, n in env.ledger.items())
+    return f"ledger: {sum(env.ledger.values())} fields, {parts}"
+
+
 def summary_json(plan: MigrationPlan, plan_path: str | None) -> str:
     body = {
         "plan": plan_path,
@@ -97,6 +103,7 @@ def summary_json(plan: MigrationPlan, plan_path: str | None) -> str:
                 "findings": [f.to_dict() for f in env.findings],
                 "counts": severity_counts(env.findings),
                 "ledger": env.ledger,
+                "ledger_total": sum(env.ledger.values()),
             }
             for env in plan.environments
         ],
@@ -124,4 +131,8 @@ def summary_markdown(plan: MigrationPlan, root: str = "") -> str:
             if f.severity >= Severity.WARNING:
                 out.append(f"- `{f.code}` {_short(str(f.source), root)}: {f.message}")
         out.append("")
+        if env.ledger:
+            from migrator.ledger.render import counts_table
+
+            out += ["### Coverage ledger", "", counts_table(env.ledger), ""]
     return "\n".join(out)
