@@ -122,3 +122,48 @@ def plan_text(plan: MigrationPlan) -> str:
 
 def write_plan(plan: MigrationPlan, path: str) -> None:
     write_atomic(path, plan_text(plan))
+
+
+@dataclass(frozen=True)
+class EmitOptions:
+    out: str = "terraform_out"
+    environments: tuple[str, ...] = ()  # empty: every environment of the plan
+    force: bool = False  # overwrite generated files that were edited by hand
+
+
+@dataclass(frozen=True)
+class EmitResult:
+    out: str
+    environments: tuple[str, ...]
+    write: "WriteResult"
+    findings: tuple[Finding, ...] = ()
+
+
+def read_plan_file(path: str) -> MigrationPlan:
+    from migrator.plan.serialize import read_plan
+
+    return read_plan(path)
+
+
+def emit_plan(plan: MigrationPlan, options: EmitOptions) -> EmitResult:
+    """Write Terraform for the plan under options.out. Nothing is written when a generated file
+    was edited by hand (result.write.conflicts names them) unless options.force."""
+    from migrator.emit import terraform_files, write_tree
+    from migrator.emit.inputs import dns_label
+    from migrator.emit.tree import select_environments
+
+    envs = select_environments(plan, options.environments)
+    files, findings = terraform_files(plan, options.environments)
+    scope = ("modules/", "global/", "README.md", *(f"envs/{dns_label(e.name)}/" for e in envs))
+    result = write_tree(options.out, files, scope, force=options.force)
+    return EmitResult(out=options.out, environments=tuple(e.name for e in envs), write=result,
+                      findings=tuple(findings))
+
+
+def check_emitted(result: EmitResult) -> list | None:
+    """`terraform fmt -check` and `terraform validate` on what emit wrote; None without Terraform."""
+    from migrator.emit import check_tree
+    from migrator.emit.inputs import dns_label
+
+    roots = [f"envs/{dns_label(name)}" for name in result.environments] + ["global"]
+    return check_tree(result.out, roots)

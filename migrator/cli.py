@@ -210,6 +210,81 @@ def _print_plan_summary(result: api.PlanResult, out_path: str | None, fmt: Forma
                   f"{plan_obj.environments[0].name}`", highlight=False)
 
 
+@app.command()
+def emit(
+    paths: Optional[List[str]] = typer.Argument(None, help="Plan these manifests, charts or overlays first "
+                                                "(as `migrate plan PATHS` would) instead of reading --plan."),
+    plan_path: str = typer.Option("migration-plan.yaml", "--plan", "-p", help="The plan file to emit "
+                                  "(ignored when PATHS are given)."),
+    env: List[str] = typer.Option([], "--env", "-e", help="Emit this environment (repeatable). Default: every "
+                                  "environment of the plan. Modules, global/ and README.md are always written."),
+    out_dir: str = typer.Option("terraform_out", "--out", "-o", help="Folder to write the Terraform into. "
+                                "Files emit did not generate are never touched."),
+    force: bool = typer.Option(False, "--force", help="Overwrite generated files that were edited by hand "
+                               "(emit otherwise stops and names them)."),
+    check: bool = typer.Option(False, "--check", help="Then run `terraform fmt -check` and `terraform init "
+                               "-backend=false` + `terraform validate` on the output (skipped without terraform)."),
+    config: Optional[str] = typer.Option(None, "--config", "-c", help="Project file, when planning PATHS."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="Also list every file written."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only problems and the result line."),
+) -> None:
+    """Write Terraform for the plan: modules/, envs/<env>/, global/ and a README. Exit 0 done,
+    1 hand-edited files or a failed --check, 2 bad input."""
+    _levels(verbose, quiet)
+    try:
+        if paths:
+            plan_obj = api.plan_estate(api.PlanOptions(paths=tuple(paths), environments=tuple(env),
+                                                       config=config)).plan
+        else:
+            plan_obj = api.read_plan_file(plan_path)
+        result = api.emit_plan(plan_obj, api.EmitOptions(out=out_dir, environments=tuple(env), force=force))
+    except InputError as exc:
+        _fail_input(exc)
+    if result.write.conflicts:
+        for path in result.write.conflicts:
+            err.print(f"{os.path.join(out_dir, path)}: emit.hand-edited this generated file was changed since emit "
+                      "wrote it (or emit did not write it); keep your change in the plan or migrate.yaml, or "
+                      "re-run with --force to overwrite it", markup=False, highlight=False, soft_wrap=True)
+        err.print(f"nothing written: {len(result.write.conflicts)} file(s) would lose hand edits",
+                  markup=False, highlight=False)
+        raise typer.Exit(EXIT_FINDINGS)
+    _print_emit_result(result)
+    if check and not _check_emitted(result):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _print_emit_result(result: api.EmitResult) -> None:
+    write = result.write
+    if state.verbose and not state.quiet:
+        for path in write.written:
+            out.print(f"wrote {os.path.join(result.out, path)}", markup=False, highlight=False)
+        for path in write.removed:
+            out.print(f"removed {os.path.join(result.out, path)} (no longer generated)", markup=False,
+                      highlight=False)
+    for path in write.kept:
+        err.print(f"{os.path.join(result.out, path)}: emit.stale-edited no longer generated, but edited by hand: "
+                  "kept; delete it when you no longer need it", markup=False, highlight=False, soft_wrap=True)
+    if not state.quiet:
+        for finding in result.findings:
+            out.print(str(finding), markup=False, highlight=False, soft_wrap=True)
+    out.print(f"{result.out}: {len(write.written)} written, {len(write.unchanged)} unchanged, "
+              f"{len(write.removed)} removed ({', '.join(result.environments)}); next: see "
+              f"{os.path.join(result.out, 'README.md')}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _check_emitted(result: api.EmitResult) -> bool:
+    checks = api.check_emitted(result)
+    if checks is None:
+        err.print("--check skipped: terraform is not installed", markup=False, highlight=False)
+        return True
+    for step in checks:
+        if not step.ok:
+            err.print(f"{step.step}: failed\n{step.output}", markup=False, highlight=False, soft_wrap=True)
+        elif not state.quiet:
+            out.print(f"{step.step}: ok", markup=False, highlight=False)
+    return all(step.ok for step in checks)
+
+
 def main() -> None:
     try:
         app()
