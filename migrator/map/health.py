@@ -207,3 +207,18 @@ def _grace_seconds(container: Container) -> int:
     if startup is not None:
         readiness += startup.initial_delay_seconds + startup.period_seconds * startup.failure_threshold
     return readiness
+
+
+def health_check_for_target(service: ServicePlan, container: str, container_port: int) -> TargetHealthCheck:
+    """The health check of a target group that sends traffic to `container_port` of `container`:
+    the service's readiness check with its port made explicit when the probe checks another
+    port (ServicePlan.health_check says "traffic-port" for the container's first port)."""
+    check = service.health_check
+    if check is None or service.health_check_container not in ("", container):
+        return TargetHealthCheck()
+    plan = next((c for c in service.containers if c.name == service.health_check_container), None)
+    first = plan.port_mappings[0].container_port if plan and plan.port_mappings else None
+    probed = int(check.port) if check.port.isdigit() else first
+    if probed is None:
+        return check
+    return dataclasses.replace(check, port="traffic-port" if probed == container_port else str(probed))

@@ -131,3 +131,22 @@ def test_findings_are_located_at_the_probe():
     _, findings = run(health.apply_health_checks, doc)
     assert [(f.code, f.source.line) for f in findings] == [("health.probe-headers", line_of(dump(doc),
                                                                                             "readinessProbe:"))]
+
+
+@pytest.mark.parametrize("probe_port, container_name, target_port, expected_port", [
+    ("http", "api", 8080, "traffic-port"),
+    ("http", "api", 9090, "8080"),  # the target group serves the metrics port; the probe checks 8080
+    (9090, "api", 9090, "traffic-port"),
+    (9090, "api", 8080, "9090"),
+    ("http", "sidecar", 8080, None),  # another container's target group gets the ALB default
+])
+def test_health_check_for_each_target_group(probe_port, container_name, target_port, expected_port):
+    from migrator.map.health import health_check_for_target
+
+    doc = workload(containers=[container(ports=PORTS, readinessProbe=http("/ready", probe_port))])
+    service, _ = run(health.apply_health_checks, doc)
+    check = health_check_for_target(service, container_name, target_port)
+    if expected_port is None:
+        assert check == TargetHealthCheck()
+    else:
+        assert (check.path, check.port) == ("/ready", expected_port)
