@@ -23,6 +23,10 @@ class HelmSource:
     set: tuple[str, ...] = ()  # --set expressions
     release: str = ""
     namespace: str = "default"
+    # where migrate.yaml lists the chart, each values file and each --set (for located errors)
+    ref: SourceRef | None = None
+    values_refs: tuple[SourceRef, ...] = ()
+    set_refs: tuple[SourceRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class EnvironmentConfig:
     host_map: dict[str, str] = field(default_factory=dict)  # Kubernetes host -> this env's host
     # capacity provider strategies by service group, over the defaults in mappings/capacity.yaml
     capacity_groups: dict[str, tuple[CapacityProviderItem, ...]] = field(default_factory=dict)
+    overlay_refs: tuple[SourceRef, ...] = ()  # where migrate.yaml lists each overlay
 
 
 @dataclass(frozen=True)
@@ -157,14 +162,19 @@ def _environment(doc: Document, root: str, region: str, project: str, name: str,
     charts = []
     for chart, spec in (body.get("helm") or {}).items():
         spec = spec or {}
+        at = ("environments", name, "helm", chart)
         charts.append(HelmSource(
             chart=_path(root, chart),
             values=tuple(_path(root, v) for v in spec.get("values") or ()),
             set=tuple(str(s) for s in spec.get("set") or ()),
             release=str(spec.get("release") or os.path.basename(str(chart).rstrip("/"))),
             namespace=str(spec.get("namespace") or "default"),
+            ref=doc.ref(*at),
+            values_refs=tuple(doc.ref(*at, "values", i) for i in range(len(spec.get("values") or ()))),
+            set_refs=tuple(doc.ref(*at, "set", i) for i in range(len(spec.get("set") or ()))),
         ))
     overlays = body.get("overlays") or ([body["overlay"]] if body.get("overlay") else [])
+    overlay_key = "overlays" if body.get("overlays") else "overlay"
     alb = body.get("alb") or {}
     return EnvironmentConfig(
         name=name,
@@ -172,6 +182,8 @@ def _environment(doc: Document, root: str, region: str, project: str, name: str,
         service_connect_namespace=str(body.get("service_connect_namespace") or f"{name}.{project}.internal"),
         helm=tuple(charts),
         overlays=tuple(_path(root, o) for o in overlays),
+        overlay_refs=tuple(doc.ref("environments", name, overlay_key, *([i] if overlay_key == "overlays" else []))
+                           for i in range(len(overlays))),
         certificate_arn=str(alb.get("certificate_arn") or ""),
         host_map={str(k): str(v) for k, v in (alb.get("host_map") or {}).items()},
     )

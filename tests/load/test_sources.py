@@ -1,0 +1,108 @@
+"""The loader interface: discovery, overlay choice per environment, List, non-Kubernetes YAML."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+
+from migrator.config import default_config, load_config
+from migrator.findings import InputError, Severity
+from migrator.load.sources import load_documents
+from tests.load.chartkit import write_chart
+
+needs_kustomize = pytest.mark.skipif(not (shutil.which("kubectl") or shutil.which("kustomize")),
+                                     reason="kubectl or kustomize is needed to render kustomizations")
+
+
+def _load(paths: list[Path], env_name: str = "default"):
+    config = default_config([str(p) for p in paths])
+    env = dataclasses.replace(config.environments[0], name=env_name)
+    return load_documents([str(p) for p in paths], config, env)
+
+
+def _codes(findings):
+    return sorted((f.code, f.severity) for f in findings)
+
+
+def test_list_items_are_documents_with_their_own_lines(tmp_path):
+    (tmp_path / "list.yaml").write_text(
+        "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Service\n    metadata: {name: a}\n"
+        "  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: b\n")
+    docs, findings = _load([tmp_path])
+    assert [(d.data["kind"], d.line, d.ref("metadata", "name").line) for d in docs] == [
+        ("Service", 4, 6), ("ConfigMap", 7, 10)]
+    assert findings == []
+
+
+def test_non_kubernetes_yaml_is_skipped_with_a_finding(tmp_path):
+    (tmp_path / "app.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n"
+                                       "settings:\n  debug: true\n")
+    docs, findings = _load([tmp_path])
+    assert [d.data["kind"] for d in docs] == ["ConfigMap"]
+    assert [(f.code, f.severity, f.source.line) for f in findings] == [
+        ("load.not-kubernetes", Severity.INFO, 5)]
+
+
+PODINFO_OVERLAYS = "podinfo-kustomize/src/deploy/overlays"
+
+
+@needs_kustomize
+@pytest.mark.parametrize("env, namespaces, codes", [
+    ("staging", {"staging"}, [("kustomize.overlay-chosen", Severity.INFO)]),
+    ("prod", {"production"}, [("kustomize.overlay-chosen", Severity.INFO)]),
+    ("development", {"dev"}, [("kustomize.overlay-chosen", Severity.INFO)]),
+    ("default", {"dev", "staging", "production"}, [("kustomize.overlapping-overlays", Severity.WARNING)]),
+])
+def test_sibling_overlays_choose_the_environment(corpus, env, namespaces, codes):
+    docs, findings = _load([corpus / PODINFO_OVERLAYS], env)
+    got = {d.data["metadata"].get("namespace") for d in docs if d.data["kind"] == "Deployment"}
+    assert got == namespaces
+    assert _codes(findings) == codes
+
+
+@needs_kustomize
+def test_overlays_listed_in_migrate_yaml_win(corpus, tmp_path):
+    overlays = corpus / PODINFO_OVERLAYS
+    (tmp_path / "migrate.yaml").write_text(
+        f"environments:\n  staging:\n    overlays: [{overlays / 'dev'}]\n")
+    config = load_config([str(overlays)], str(tmp_path / "migrate.yaml"))
+    docs, findings = load_documents([str(overlays)], config, config.environment("staging"))
+    assert {d.data["metadata"].get("namespace") for d in docs if d.data["kind"] == "Deployment"} == {"dev"}
+    assert findings == []
+
+
+@pytest.mark.parametrize("body, line", [
+    ("environments:\n  prod:\n    overlays:\n      - overlays/prod\n", 4),
+    ("environments:\n  prod:\n    helm:\n      charts/shop:\n        values: []\n", 4),
+])
+def test_paths_named_in_migrate_yaml_must_exist(tmp_path, body, line):
+    (tmp_path / "app.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+    (tmp_path / "migrate.yaml").write_text(body)
+    config = load_config([str(tmp_path)])
+    with pytest.raises(InputError) as exc:
+        load_documents([str(tmp_path)], config, config.environment("prod"))
+    assert exc.value.code == "load.missing-path"
+    assert (exc.value.source.file, exc.value.source.line) == (str(tmp_path / "migrate.yaml"), line)
+
+
+def test_chart_outside_the_paths_is_reported_not_rendered(tmp_path):
+    write_chart(tmp_path / "charts")
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "app.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+    (tmp_path / "migrate.yaml").write_text("environments:\n  prod:\n    helm:\n      charts/shop: {}\n")
+    config = load_config([str(tmp_path / "raw")], str(tmp_path / "migrate.yaml"))
+    docs, findings = load_documents([str(tmp_path / "raw")], config, config.environment("prod"))
+    assert [d.data["kind"] for d in docs] == ["ConfigMap"]
+    assert [(f.code, f.source.line) for f in findings] == [("load.chart-not-in-paths", 4)]
+
+
+def test_helm_findings_reach_the_caller(tmp_path):
+    write_chart(tmp_path, templates={"tests/t.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: t\n"
+                                     "  annotations: {helm.sh/hook: test}\nspec: {containers: []}\n",
+                                     "cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"})
+    docs, findings = _load([tmp_path / "shop"])
+    assert [d.data["kind"] for d in docs] == ["ConfigMap"]
+    assert _codes(findings) == [("helm.test-hook", Severity.INFO)]
