@@ -31,6 +31,9 @@ class PlanOptions:
     kustomize_bin: str = ""
     size_from: str = "requests"
     stateful_as_service: bool = False
+    from_cluster: bool = False  # also read the live cluster of the kubeconfig (paths may be empty)
+    context: str = ""  # kubeconfig context for --from-cluster ("" -> current)
+    namespace: str = ""  # namespace for --from-cluster ("" -> all but kube-*)
     ledger_detail: bool = False  # keep every field of the coverage ledger (for --ledger), not only counts
 
 
@@ -56,9 +59,11 @@ class PlanResult:
 
 
 def plan_estate(options: PlanOptions, progress: Progress | None = None) -> PlanResult:
-    config = load_config(list(options.paths), options.config)
+    config = load_config(list(options.paths) or ["."], options.config)
     names = options.environments or tuple(env.name for env in config.environments)
-    load_options = LoadOptions(helm_bin=options.helm_bin, kustomize_bin=options.kustomize_bin)
+    load_options = LoadOptions(helm_bin=options.helm_bin, kustomize_bin=options.kustomize_bin,
+                               from_cluster=options.from_cluster, context=options.context,
+                               namespace=options.namespace)
     map_options = MapOptions(size_from=options.size_from, stateful_as_service=options.stateful_as_service)
     environments: list[EnvironmentPlan] = []
     ledgers: list[tuple[str, Ledger]] = []
@@ -75,7 +80,8 @@ def plan_estate(options: PlanOptions, progress: Progress | None = None) -> PlanR
         ledgers += [(name, ledger)] if options.ledger_detail else []
     plan = MigrationPlan(project=config.project, environments=tuple(environments),
                          generator=f"migrator {__version__}",
-                         sources=tuple(_relative(p, config.root) for p in options.paths))
+                         sources=tuple(_relative(p, config.root) for p in options.paths)
+                         + (("cluster:" + (options.context or "current-context"),) if options.from_cluster else ()))
     return PlanResult(plan=plan, config=config, ledgers=tuple(ledgers))
 
 

@@ -101,8 +101,8 @@ def _progress():
 
 @app.command()
 def plan(
-    paths: List[str] = typer.Argument(..., help="Manifest files or folders, Helm chart folders or .tgz, "
-                                      "kustomize folders. Folders are searched recursively."),
+    paths: Optional[List[str]] = typer.Argument(None, help="Manifest files or folders, Helm chart folders or "
+                                                ".tgz, kustomize folders. Folders are searched recursively."),
     env: List[str] = typer.Option([], "--env", "-e", help="Plan only this environment (repeatable). "
                                   "Default: every environment in migrate.yaml, or `default` without one."),
     out_path: str = typer.Option("migration-plan.yaml", "--out", "-o", help="Where to write the plan file."),
@@ -124,6 +124,12 @@ def plan(
     stateful_as_service: bool = typer.Option(False, "--stateful-as-service", help="Plan StatefulSets as ECS "
                                              "services (they lose stable pod names and per-pod disks) instead of "
                                              "reporting a decision for each."),
+    from_cluster: bool = typer.Option(False, "--from-cluster", help="Read the live cluster of your kubeconfig "
+                                      "(KUBECONFIG) instead of, or besides, PATHS. Secret values are never read "
+                                      "into the plan."),
+    context: str = typer.Option("", "--context", help="Kubeconfig context for --from-cluster (default: current)."),
+    namespace: str = typer.Option("", "--namespace", "-n", help="Namespace for --from-cluster (default: every "
+                                  "namespace except kube-*)."),
     no_write: bool = typer.Option(False, "--dry-run", help="Print the summary but do not write the plan file."),
     verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="Also list info findings."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the result lines."),
@@ -135,9 +141,13 @@ def plan(
     except ValueError as exc:
         err.print(f"--fail-on: {exc}", markup=False, highlight=False)
         raise typer.Exit(EXIT_INPUT)
+    if not paths and not from_cluster:
+        err.print("plan: give PATHS to read, or --from-cluster", markup=False, highlight=False)
+        raise typer.Exit(EXIT_INPUT)
     progress, tick = _progress()
-    options = api.PlanOptions(paths=tuple(paths), environments=tuple(env), config=config,
-                              helm_bin=helm_bin, size_from=size_from.value, stateful_as_service=stateful_as_service)
+    options = api.PlanOptions(paths=tuple(paths or ()), environments=tuple(env), config=config,
+                              helm_bin=helm_bin, size_from=size_from.value, stateful_as_service=stateful_as_service,
+                              from_cluster=from_cluster, context=context, namespace=namespace)
     if ledger is not None:
         options = dataclasses.replace(options, ledger_detail=True)
     try:
