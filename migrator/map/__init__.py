@@ -34,10 +34,10 @@ WORKLOAD_MAPPERS: list[WorkloadMapper] = [
     capacity.apply_capacity_providers,
 ]
 
-# CronJobs and Jobs become standalone task definitions: these refine them (same signature);
-# their configuration is applied with the services' in secrets.configure_batch.
+# CronJobs and Jobs become standalone task definitions: these refine them (same signature).
 TASK_MAPPERS: list[WorkloadMapper] = [
     services.apply_task_size,
+    config.apply_config,
     volumes.apply_volumes,
     identity.apply_identity,
     health.apply_health_checks,
@@ -52,9 +52,7 @@ ENVIRONMENT_MAPPERS: list[EnvironmentMapper] = [
     waves.plan_waves,  # cutover waves from the call graph (needs routes and Service Connect)
     scaling.hpas_without_service,
     cost.apply_costs,
-    # keep these two last: they read every container of every service, scheduled task and job
-    secrets.configure_batch,
-    secrets.plan_secrets,
+    secrets.plan_secrets,  # keep last: lists the secrets every container reads
 ]
 
 

@@ -1,5 +1,4 @@
-"""Environment-wide configuration: the configuration of scheduled tasks and one-off jobs, and
-the list of Secrets Manager secrets every container of the environment reads.
+"""The list of Secrets Manager secrets every container of the environment reads.
 
 `EnvironmentPlan.secrets` is derived from the container references (`SecretRef.value_from`,
 `repository_credentials`), so a secret is listed exactly when something reads it, once, with
@@ -11,33 +10,11 @@ from __future__ import annotations
 import dataclasses
 
 from migrator.findings import Finding
-from migrator.map.config import configure_containers, split_value_from
+from migrator.map.config import split_value_from
 from migrator.map.context import MapContext, plan_source
 from migrator.plan.model import ContainerPlan, EnvironmentPlan, SecretPlan, Source
 
 REGISTRY_KEYS = ("password", "username")  # what ECS repositoryCredentials reads
-
-
-def configure_batch(ctx: MapContext, env_plan: EnvironmentPlan) -> tuple[EnvironmentPlan, list[Finding]]:
-    """ENVIRONMENT_MAPPER: scheduled tasks and jobs read their configuration like services do.
-    A plan finds its workload by namespace and source location."""
-    workloads = {(w.namespace, w.source.file, w.source.line): w for w in ctx.estate.workloads}
-    findings: list[Finding] = []
-
-    def configure(items):
-        out = []
-        for item in items:
-            workload = workloads.get((item.namespace, item.source.file, item.source.line))
-            if workload is not None:
-                containers, found = configure_containers(ctx, workload, item.containers, item.task)
-                item = dataclasses.replace(item, containers=containers)
-                findings.extend(found)
-            out.append(item)
-        return tuple(out)
-
-    env_plan = dataclasses.replace(env_plan, scheduled_tasks=configure(env_plan.scheduled_tasks),
-                                   jobs=configure(env_plan.jobs))
-    return env_plan, findings
 
 
 def plan_secrets(ctx: MapContext, env_plan: EnvironmentPlan) -> tuple[EnvironmentPlan, list[Finding]]:

@@ -13,13 +13,13 @@ from hypothesis import given, strategies as st
 
 from migrator.config import EnvironmentConfig
 from migrator.load.documents import parse_yaml
-from migrator.map import ENVIRONMENT_MAPPERS, WORKLOAD_MAPPERS, map_environment
+from migrator.map import ENVIRONMENT_MAPPERS, TASK_MAPPERS, WORKLOAD_MAPPERS, map_environment
 from migrator.map.config import (SECRET_ACCOUNT, apply_config, configure_containers, secret_value_from,
                                  split_value_from)
 from migrator.map.containers import container_plan
 from migrator.map.context import MapContext
 from migrator.map.expansion import expand
-from migrator.map.secrets import configure_batch, plan_secrets
+from migrator.map.secrets import plan_secrets
 from migrator.model.build import build_estate
 from migrator.plan.model import EnvironmentSettings, SecretPlan, SecretRef, Source, TaskSize
 
@@ -204,8 +204,8 @@ def test_pull_secret_finding_names_the_field():
 
 
 def test_registered_and_secrets_listed_once_per_environment():
-    assert apply_config in WORKLOAD_MAPPERS
-    assert ENVIRONMENT_MAPPERS[-2:] == [configure_batch, plan_secrets]
+    assert apply_config in WORKLOAD_MAPPERS and apply_config in TASK_MAPPERS
+    assert ENVIRONMENT_MAPPERS[-1] == plan_secrets
     worker = deployment({"env": [secret_key("PASS", "DB_PASSWORD"), secret_key("X", "x", secret="ext")]},
                         {"imagePullSecrets": [{"name": "regcred"}]})
     worker["metadata"]["name"] = "worker"
@@ -231,17 +231,18 @@ def test_configuring_twice_changes_nothing():
     assert again == service
 
 
-def test_scheduled_tasks_and_jobs_are_configured():
-    from migrator.plan.model import JobPlan
-
-    ctx = context(CONFIG_MAP, deployment({"env": [cm_key("LEVEL", "LOG_LEVEL")]}, kind="Job"))
-    workload = ctx.estate.workloads[0]
-    raw = container_plan(workload.pod.containers[0])[0]
-    job = JobPlan(name="api", namespace="shop", source=Source(workload.source.file, workload.source.line),
-                  task=TaskSize(256, 512), containers=(raw,))
-    env = map_environment(ctx)
-    configured, _ = configure_batch(ctx, dataclasses.replace(env, jobs=(job,)))
-    assert configured.jobs[0].containers[0].environment == {"LEVEL": "info"}
+@pytest.mark.parametrize("kind", ["Job", "CronJob"])
+def test_scheduled_tasks_and_jobs_are_configured(kind):
+    job = deployment({"env": [cm_key("LEVEL", "LOG_LEVEL"), secret_key("PASS", "DB_PASSWORD")]},
+                     {"restartPolicy": "OnFailure"}, kind="Job")
+    if kind == "CronJob":
+        job = {**job, "kind": "CronJob",
+               "spec": {"schedule": "*/5 * * * *", "jobTemplate": {"spec": {"template": job["spec"]["template"]}}}}
+    env = map_environment(context(CONFIG_MAP, SECRET, job))
+    batch = env.jobs if kind == "Job" else env.scheduled_tasks
+    assert [c.environment for c in batch[0].containers] == [{"LEVEL": "info"}]
+    assert [c.secrets for c in batch[0].containers] == [(ref("PASS", "DB_PASSWORD"),)]
+    assert [s.name for s in env.secrets] == ["prod/shop/app-secrets"]
 
 
 @pytest.mark.parametrize("value_from, expected", [
