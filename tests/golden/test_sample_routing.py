@@ -36,7 +36,7 @@ def routing_view(env: EnvironmentPlan) -> dict:
                 "answer": rule_answer(r), "from": r.origin,
             } for r in lb.rules],
         } for lb in env.load_balancers],
-        "target_groups": {s.name: [f"{t.target_group} -> {t.container}:{t.container_port} health {t.health_check.path}"
+        "target_groups": {s.name: [f"{t.target_group} -> {t.container}:{t.container_port}"
                                    for t in s.load_balancers] for s in env.services if s.load_balancers},
     }
 

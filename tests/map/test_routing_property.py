@@ -1,7 +1,7 @@
 """Property: for any set of Ingresses, the planned ALB rules send every probe where Kubernetes
 does (the two evaluators are independent code)."""
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from migrator.routing import kubernetes_backend, kubernetes_index, load_balancer_backend, probes_for
 from migrator.map.routes.backends import Endpoints
@@ -25,6 +25,7 @@ BASE = [doc for name in SERVICES for doc in (deployment(name), service(name, por
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ingresses)
+@example([([("*.example.com", [("/", "Prefix", "web")]), ("x.a.example.com", [("/a", "Prefix", "web")])], None)])
 def test_planned_rules_agree_with_kubernetes_on_every_probe(generated):
     docs = [ingress(f"ing{i}", [(host, [(p, kind, svc, 80) for p, kind, svc in ps]) for host, ps in spec],
                     default=(default, 80) if default else None)
@@ -58,6 +59,9 @@ def http_route_doc(i, hostnames, spec):
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(routes, st.lists(st.tuples(rules, st.none()), max_size=1))
+@example([(["*.example.com"], [([], [("web", 0)])])],
+         [([("", [("/", "Prefix", "web")]), ("*.example.com", [("/", "Prefix", "web")]),
+            ("x.a.example.com", [("/a", "Prefix", "web")])], None)])
 def test_http_routes_and_ingresses_together(generated_routes, generated_ingresses):
     docs = [http_route_doc(i, hosts, spec) for i, (hosts, spec) in enumerate(generated_routes)]
     docs += [ingress(f"ing{i}", [(host, [(p, kind, svc, 80) for p, kind, svc in ps]) for host, ps in spec])

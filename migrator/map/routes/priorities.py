@@ -30,7 +30,7 @@ def cell_for(draft: Draft) -> Cell:
     levels = table["path_levels"]
     level = 0 if draft.kind == EXACT else 1 + max(0, levels - 1 - draft.length)
     if draft.guard:
-        band = table["guard"]
+        band = table["guard_" + draft.guard]
         return Cell(band["start"] + level * band["slots"], band["slots"])
     if not draft.hosts:
         band = table["any_host"]

@@ -40,7 +40,7 @@ class Draft:
     length: int  # the literal path length precedence is measured by
     targets: tuple[Target, ...]
     fixed_response: int = 0
-    guard: bool = False  # a copy of an any-host rule for a host an ALB wildcard would wrongly catch
+    guard: str = ""  # wildcard | any: a copy for a host an ALB wildcard would wrongly catch (depth_guards)
 
     @property
     def key(self) -> str:
@@ -188,19 +188,22 @@ def _chunks(entry: RouteEntry, hosts: tuple[str, ...], paths: tuple[str, ...]):
 def depth_guards(drafts: list[Draft], default: tuple[tuple[Endpoint, int], ...] | None) -> list[Draft]:
     """Kubernetes Ingress wildcards cover one DNS label, ALB wildcards any number. For each known
     host an Ingress wildcard's ALB pattern would wrongly catch (x.a.example.com under
-    *.example.com), repeat the any-host rules and the default action for that host ahead of the
-    wildcard rules, so the host falls through as it does in Kubernetes."""
+    *.example.com), repeat what Kubernetes falls through to -- the HTTPRoute wildcards covering the
+    host, the any-host rules, the default action -- for that host ahead of the wildcard rules."""
     wildcards = {d.hosts[0][1:] for d in drafts if d.entry.wildcard and d.entry.single_label_wildcard}
     exact = sorted({h for d in drafts for h in d.hosts if not h.startswith("*.")})
     deep = [h for h in exact if any(h.endswith(s) and "." in h[:-len(s)] for s in wildcards)]
     anyhost = [d for d in drafts if not d.hosts]
     guards = []
     for host in deep:
-        guards += [dataclasses.replace(d, hosts=(host,), guard=True) for d in anyhost]
+        covering = [d for d in drafts if d.entry.wildcard and not d.entry.single_label_wildcard
+                    and host.endswith(d.hosts[0][1:])]
+        guards += [dataclasses.replace(d, hosts=(host,), guard="wildcard") for d in covering]
+        guards += [dataclasses.replace(d, hosts=(host,), guard="any") for d in anyhost]
         last = dataclasses.replace(anyhost[0].entry if anyhost else drafts[0].entry, hosts=(host,), kind=PREFIX,
                                    path="/", methods=(), headers=(), order=("~",),
                                    origin=f"default action for {host} (not under its Ingress wildcard)")
         targets = tuple(Target(e, w) for e, w in default or ())
         guards.append(Draft(last, (host,), ("/*",), PREFIX, 1, targets, 0 if targets else
-                            (503 if default is None else 404), guard=True))
+                            (503 if default is None else 404), guard="any"))
     return guards
