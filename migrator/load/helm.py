@@ -10,7 +10,7 @@
   dependency declared in Chart.yaml but absent is an error even when its `condition:` would
   disable it. We never download.
 - A template that fails names the template file and line Helm reports.
-- Lines: see migrator/load/relocate.py (`TemplateLocator`). Charts in a .tgz are named
+- Lines: see migrator/load/template_lines.py (`TemplateLocator`). Charts in a .tgz are named
   `<archive>/templates/<file>` (the path inside the archive).
 - Helm hooks (`helm.sh/hook`: test Pods, pre-install Jobs) are not part of the running app:
   they are skipped with a finding (info for tests, warning for other hooks).
@@ -28,7 +28,7 @@ from typing import Any
 from migrator.config import HelmSource
 from migrator.findings import Finding, InputError, SourceRef, info, warning
 from migrator.load.documents import Document, parse_yaml
-from migrator.load.relocate import TemplateLocator
+from migrator.load.template_lines import TemplateLocator
 
 _LOCATION = re.compile(r"(?:template: |\()?(?P<tpl>[\w.\-]+(?:/charts/[\w.\-]+)*/templates/[^\s:()]+)"
                        r":(?P<line>\d+)(?::\d+)?\)?:?")

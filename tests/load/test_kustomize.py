@@ -10,11 +10,12 @@ import pytest
 
 from migrator.findings import InputError
 from migrator.load.documents import parse_yaml
-from migrator.load.kustomize import ORIGIN, error_message, render_overlay
+from migrator.load.kustomize import ORIGIN, error_message, relocate_to_source, render_overlay
 from tests.load.chartkit import line_of
 
-pytestmark = pytest.mark.skipif(not (shutil.which("kubectl") or shutil.which("kustomize")),
-                                reason="kubectl or kustomize is needed to render kustomizations")
+needs_kustomize = pytest.mark.skipif(not (shutil.which("kubectl") or shutil.which("kustomize")),
+                                     reason="kubectl or kustomize is needed to render kustomizations")
+C = ("spec", "template", "spec", "containers", 0)
 
 
 def _by_name(docs, kind):
@@ -25,6 +26,7 @@ def _podinfo(corpus: Path) -> Path:
     return corpus / "podinfo-kustomize" / "src" / "deploy"
 
 
+@needs_kustomize
 def test_overlay_objects_point_at_their_base_files(corpus):
     deploy = _podinfo(corpus)
     docs = render_overlay(str(deploy / "overlays" / "staging"))
@@ -37,6 +39,7 @@ def test_overlay_objects_point_at_their_base_files(corpus):
     assert backend.ref(*image).line == line_of(file, "image:")
 
 
+@needs_kustomize
 def test_generated_objects_point_at_their_generator(corpus):
     deploy = _podinfo(corpus)
     docs = render_overlay(str(deploy / "overlays" / "dev"))
@@ -46,6 +49,7 @@ def test_generated_objects_point_at_their_generator(corpus):
     assert config.line == line_of(kustomization, "- name: redis-config")
 
 
+@needs_kustomize
 def test_rendering_through_the_wrapper_changes_nothing_but_the_location(corpus):
     overlay = corpus / "online-boutique-kustomize" / "src" / "kustomize" / "tests" / \
         "service-mesh-istio-with-all-components"
@@ -59,6 +63,7 @@ def test_rendering_through_the_wrapper_changes_nothing_but_the_location(corpus):
     assert route.file == str(component) and route.line == line_of(component, "kind: HTTPRoute") - 1
 
 
+@needs_kustomize
 @pytest.mark.parametrize("kustomization, words", [
     ("resources:\n- missing.yaml\n", "missing.yaml"),
     ("resources:\n- deployment.yaml\npatches:\n- path: nope.yaml\n", "nope.yaml"),
@@ -92,3 +97,41 @@ def test_no_kustomize_tool(tmp_path, monkeypatch):
 ])
 def test_error_message(stderr, message):
     assert error_message(stderr) == message
+
+
+ORIGIN = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: frontend
+spec:
+  template:
+    spec:
+      containers:
+        - name: sidecar
+          image: envoy
+        - name: app
+          image: shop/frontend
+          ports:
+            - containerPort: 8080
+"""
+
+
+@pytest.mark.parametrize("path, line", [
+    ((), 1),
+    (("metadata", "name"), 4),
+    (("metadata", "namespace"), 3),          # added by the overlay: the parent's line
+    ((*C, "image"), 12),                      # containers matched by name, not by position
+    ((*C, "ports", 0, "containerPort"), 14),
+    (("spec", "template", "spec", "containers", 1, "image"), 10),
+])
+def test_relocate_to_source(path, line):
+    source = next(parse_yaml(ORIGIN, "base/frontend.yaml"))
+    rendered = next(parse_yaml(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: dev-frontend\n  namespace: dev\nspec:\n"
+        "  template:\n    spec:\n      containers:\n      - name: app\n        image: shop/frontend:v2\n"
+        "        ports:\n        - containerPort: 8080\n      - name: sidecar\n        image: envoy\n",
+        "kustomization.yaml"))
+    doc = relocate_to_source(rendered, source, "base/frontend.yaml")
+    assert doc.file == "base/frontend.yaml"
+    assert doc.ref(*path).line == line

@@ -1,25 +1,26 @@
-"""Point rendered documents back at the source lines that produced them.
+"""Point rendered Helm documents back at the template lines that produced them.
 
-Helm and kustomize print new YAML; a line in that output means nothing to the person who has
-to fix the chart or overlay. This module rebuilds a document's line table (see
-`Document.lines`) against the real source:
+Helm prints new YAML; a line in that output means nothing to the person who has to fix the
+chart. `TemplateLocator` rebuilds a rendered document's line table (see `Document.lines`)
+against its template, which is YAML with `{{ }}` actions:
 
-- `TemplateLocator` (Helm): a template is YAML with `{{ }}` actions. We read the template's
-  lines as keys and list items with their columns, ignoring actions, comments and the bodies of
-  block scalars. Each rendered document is matched to the template's top-level `kind:` line
-  whose literal value is the rendered kind (or is templated), going forward from the previous
-  document of the same kind in that template and wrapping around (`helm template` prints
-  documents grouped by kind), so a `range` that renders 24 Deployments
-  points all of them at the one `kind: Deployment` of its body. Inside the document's `---`
-  segment every rendered key is matched to the same key among the template's keys at that
-  nesting level (forward from the previous sibling, then from the start), and every rendered
-  list item to a template item with the same first key and, where the template writes it
-  literally, the same value (a ranged item matches its templated line). Keys the template does
-  not spell out (emitted by `toYaml`, `include`) take the line of their nearest matched parent.
-  The rules are deterministic: the same chart always gives the same lines.
-- `relocate_to_source` (kustomize): the origin file's document is parsed, and every rendered
-  field takes the line of the same field path in it (list items matched by `name` where they
-  have one), else its nearest parent's line.
+- The template's lines are read as keys and list items with their columns, ignoring actions,
+  comments and the bodies of block scalars.
+- Each rendered document is matched to a top-level `kind:` line of the template whose literal
+  value is the rendered kind (a templated kind when none is literal), going forward from the
+  previous document of the same kind and wrapping around (`helm template` prints documents
+  grouped by kind). A `range` that renders 24 Deployments so points all of them at the one
+  `kind: Deployment` of its body.
+- Inside that document's `---` segment every rendered key is matched to the same key among
+  the template's keys at that nesting level (forward from the previous sibling, then from the
+  start), and every rendered list item to a template item with the same first key, the same
+  value where the template writes it literally, and every key the template spells out (so a
+  ranged item matches its templated line, and a literal item only itself).
+- Keys the template does not spell out (emitted by `toYaml`, `include`) take the line of their
+  nearest matched parent; a template without a `kind:` line (a whole object from `include`)
+  gives line 1.
+
+The rules are deterministic: the same chart always gives the same lines.
 """
 
 from __future__ import annotations
@@ -290,40 +291,3 @@ class TemplateLocator:
             lines[id(value)] = [line] * len(value)
             for v in value:
                 self._fill(v, line, lines)
-
-
-def relocate_to_source(rendered: Document, source: Document, file: str) -> Document:
-    """`rendered` with the lines of the same fields in `source` (the document it came from)."""
-    lines: dict[int, Any] = {}
-    _follow(rendered.data, source.data, source.lines, source.line, lines)
-    return Document(rendered.data, file, source.line, rendered.origin, lines)
-
-
-def _follow(value: Any, original: Any, original_lines: dict, line: int, lines: dict) -> None:
-    if isinstance(value, dict):
-        known = original_lines.get(id(original)) if isinstance(original, dict) else None
-        table = {}
-        for key, child in value.items():
-            if known is not None and key in known:
-                table[key] = abs(known[key])
-                _follow(child, original[key], original_lines, table[key], lines)
-            else:
-                table[key] = line
-                _follow(child, None, original_lines, line, lines)
-        lines[id(value)] = table
-    elif isinstance(value, list):
-        known = original_lines.get(id(original)) if isinstance(original, list) else None
-        table = []
-        for i, child in enumerate(value):
-            j = _same_item(child, original, i) if known is not None else None
-            table.append(known[j] if j is not None else line)
-            _follow(child, original[j] if j is not None else None, original_lines, table[-1], lines)
-        lines[id(value)] = table
-
-
-def _same_item(item: Any, original: list, index: int) -> int | None:
-    if isinstance(item, dict) and "name" in item:
-        for j, candidate in enumerate(original):
-            if isinstance(candidate, dict) and candidate.get("name") == item["name"]:
-                return j
-    return index if index < len(original) else None

@@ -1,9 +1,9 @@
-"""Rendered documents point at the template / origin-file line that produced each field."""
+"""Rendered Helm documents point at the template line that produced each field."""
 
 import pytest
 
 from migrator.load.documents import parse_yaml
-from migrator.load.relocate import TemplateLocator, relocate_to_source, template_entries
+from migrator.load.template_lines import TemplateLocator, template_entries
 
 RANGED = """\
 {{- range $name, $svc := .Values.services }}
@@ -181,41 +181,3 @@ def test_compact_list_under_a_key():
     rendered = "kind: Service\nspec:\n  ports:\n  - name: http\n    port: 80\n  - name: grpc\n    port: 90\n"
     doc = _located(template, rendered)[0]
     assert [doc.ref("spec", "ports", i, "port").line for i in (0, 1)] == [5, 7]
-
-
-ORIGIN = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: frontend
-spec:
-  template:
-    spec:
-      containers:
-        - name: sidecar
-          image: envoy
-        - name: app
-          image: shop/frontend
-          ports:
-            - containerPort: 8080
-"""
-
-
-@pytest.mark.parametrize("path, line", [
-    ((), 1),
-    (("metadata", "name"), 4),
-    (("metadata", "namespace"), 3),          # added by the overlay: the parent's line
-    ((*C, "image"), 12),                      # containers matched by name, not by position
-    ((*C, "ports", 0, "containerPort"), 14),
-    (("spec", "template", "spec", "containers", 1, "image"), 10),
-])
-def test_relocate_to_source(path, line):
-    source = next(parse_yaml(ORIGIN, "base/frontend.yaml"))
-    rendered = next(parse_yaml(
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: dev-frontend\n  namespace: dev\nspec:\n"
-        "  template:\n    spec:\n      containers:\n      - name: app\n        image: shop/frontend:v2\n"
-        "        ports:\n        - containerPort: 8080\n      - name: sidecar\n        image: envoy\n",
-        "kustomization.yaml"))
-    doc = relocate_to_source(rendered, source, "base/frontend.yaml")
-    assert doc.file == "base/frontend.yaml"
-    assert doc.ref(*path).line == line
