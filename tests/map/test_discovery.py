@@ -1,0 +1,130 @@
+"""Service Connect names from Kubernetes Services, DNS rewrites to the aliases, and the findings
+for Services ECS cannot serve the same way."""
+
+import pytest
+
+from tests.routing.estates import FILE, codes, config_map, deployment, plan, service, yaml_line
+
+
+def entries(env, name):
+    svc = next(s for s in env.services if s.name == name)
+    return [(e.port_name, e.discovery_name, e.dns_name, e.port) for e in svc.service_connect]
+
+
+def env_of(env, name, key):
+    svc = next(s for s in env.services if s.name == name)
+    return svc.containers[-1].environment[key]
+
+
+@pytest.mark.parametrize("docs, name, expected", [
+    # the alias is the Service name and port (not targetPort); the port name is the container's
+    ([deployment("cart", ports=(("grpc", 7070),)), service("cart", ports=((7070, "grpc"),))],
+     "cart", [("grpc", "cart", "cart", 7070)]),
+    ([deployment("web", ports=(("http", 8080),)), service("web", ports=((80, 8080),))],
+     "web", [("http", "web", "web", 80)]),
+    # an unnamed container port gets a derived name
+    ([deployment("web", ports=(("", 8080),)), service("web", ports=((80, 8080),))],
+     "web", [("web-8080", "web", "web", 80)]),
+    # several ports: one entry each, discovery names made unique with the port name
+    ([deployment("db", ports=(("sql", 5432), ("metrics", 9187))), service("db", ports=((5432, "sql"), (9187, 9187)))],
+     "db", [("sql", "db-p5432", "db", 5432), ("metrics", "db-p9187", "db", 9187)]),
+    # targetPort by name reaches a sidecar's port
+    ([deployment("api", sidecar_ports=(("mesh", 15001),)), service("api", ports=((80, "mesh"),))],
+     "api", [("mesh", "api", "api", 80)]),
+])
+def test_entries(docs, name, expected):
+    assert entries(plan(*docs), name) == expected
+
+
+def test_same_name_in_two_namespaces():
+    docs = [deployment("api"), service("api", ports=((80, "http"),)),
+            deployment("api", ns="shop", env={"SELF_URL": "http://api:80"}), service("api", ns="shop", ports=((80, "http"),))]
+    env = plan(*docs)
+    assert entries(env, "api") == [("http", "api", "api", 80)]
+    assert entries(env, "api-shop") == [("http", "api-shop", "api.shop", 80)]
+    assert env_of(env, "api-shop", "SELF_URL") == "http://api.shop:80"  # short name in its namespace
+    assert ("discovery.name-collision", "warning") in codes(env, "discovery")
+
+
+FORMS = {
+    "URL_SVC_NS": ("http://orders.shop:8080/v1", "http://orders:8080/v1"),
+    "ADDR_SVC": ("orders.shop.svc:8080", "orders:8080"),
+    "URL_FQDN": ("https://orders.shop.svc.cluster.local:8080", "https://orders:8080"),
+    "DSN": ("postgres://app:pw@orders.shop.svc.cluster.local:8080/db?x=1", "postgres://app:pw@orders:8080/db?x=1"),
+    "SHORT": ("orders:8080", "orders:8080"),
+    "EXTERNAL": ("https://api.stripe.com", "https://api.stripe.com"),
+}
+
+
+def test_cluster_dns_forms_are_rewritten_to_the_alias_with_their_location():
+    docs = (deployment("orders", ns="shop"), service("orders", ns="shop", ports=((8080, "http"),)),
+            deployment("web", ns="shop", env={k: v for k, (v, _) in FORMS.items()}),
+            service("web", ns="shop", ports=((80, "http"),)))
+    env = plan(*docs)
+    assert {k: env_of(env, "web", k) for k in FORMS} == {k: want for k, (_, want) in FORMS.items()}
+    rewrites = sorted((f.source.line, f.message) for f in env.findings if f.code == "discovery.rewrite")
+    assert rewrites == sorted([
+        (yaml_line(docs, "name: URL_SVC_NS"), "web env URL_SVC_NS: orders.shop -> orders (Service Connect alias)"),
+        (yaml_line(docs, "name: ADDR_SVC"), "web env ADDR_SVC: orders.shop.svc -> orders (Service Connect alias)"),
+        (yaml_line(docs, "name: URL_FQDN"),
+         "web env URL_FQDN: orders.shop.svc.cluster.local -> orders (Service Connect alias)"),
+        (yaml_line(docs, "name: DSN"), "web env DSN: orders.shop.svc.cluster.local -> orders (Service Connect alias)"),
+    ])
+    assert all(f.source.file == FILE for f in env.findings if f.code == "discovery.rewrite")
+
+
+def test_config_map_values_are_rewritten_and_located_at_the_key():
+    web = deployment("web")
+    web["spec"]["template"]["spec"]["containers"][0]["envFrom"] = [{"configMapRef": {"name": "web-config"}}]
+    docs = (deployment("pay"), service("pay", ports=((9000, "http"),)), web, service("web", ports=((80, "http"),)),
+            config_map("web-config", {"PAY_ADDR": "pay.default.svc:9000"}))
+    env = plan(*docs)
+    assert env_of(env, "web", "PAY_ADDR") == "pay:9000"
+    [rewrite] = [f for f in env.findings if f.code == "discovery.rewrite"]
+    assert rewrite.source.line == yaml_line(docs, "PAY_ADDR:")
+
+
+@pytest.mark.parametrize("value, code", [
+    ("http://billing.finance.svc.cluster.local:80", "discovery.unknown-reference"),  # not in the estate
+    ("orders:9999", "discovery.port-not-exposed"),
+])
+def test_references_the_plan_cannot_serve(value, code):
+    docs = [deployment("orders"), service("orders", ports=((8080, "http"),)),
+            deployment("web", env={"TARGET_URL": value}), service("web", ports=((80, "http"),))]
+    env = plan(*docs)
+    assert (code, "warning") in codes(env, "discovery")
+    assert env_of(env, "web", "TARGET_URL") == value
+
+
+def test_one_service_selecting_several_deployments():
+    labels = {"app": "reviews"}
+    docs = [deployment("reviews-v1", labels={**labels, "version": "v1"}),
+            deployment("reviews-v2", labels={**labels, "version": "v2"}),
+            service("reviews", ports=((9080, "http"),), selector=labels)]
+    env = plan(*docs)
+    assert entries(env, "reviews-v1") == [("http", "reviews", "reviews", 9080)]
+    assert entries(env, "reviews-v2") == []
+    [finding] = [f for f in env.findings if f.code == "discovery.multiple-workloads"]
+    assert "reviews-v1, reviews-v2" in finding.message and "internal ALB with weighted" in finding.message
+
+
+@pytest.mark.parametrize("svc, expected_codes, expected_entries", [
+    (service("dns", ports=((53, 5353),), protocol="UDP"), [("discovery.udp-port", "warning")], []),
+    (service("dns", ports=((53, "http"),), headless=True), [("discovery.headless", "info")], [("http", "dns", "dns", 53)]),
+    (service("dns", ports=((53, "http"),), type_="NodePort"), [("discovery.exposed-service", "warning")],
+     [("http", "dns", "dns", 53)]),
+    (service("dns", ports=((53, "http"),), type_="LoadBalancer"), [("discovery.exposed-service", "warning")],
+     [("http", "dns", "dns", 53)]),
+    (service("dns", ports=((53, "http"),), selector={}), [("discovery.no-selector", "warning")], []),
+])
+def test_service_shapes(svc, expected_codes, expected_entries):
+    env = plan(deployment("dns"), svc)
+    assert codes(env, "discovery") == expected_codes
+    assert entries(env, "dns") == expected_entries
+
+
+def test_per_pod_statefulset_names_are_reported():
+    docs = [deployment("db", kind="StatefulSet", service_name="db"), service("db", ports=((5432, "http"),), headless=True),
+            deployment("app", env={"PRIMARY_HOST": "db-0.db:5432"}), service("app", ports=((80, "http"),))]
+    env = plan(*docs)
+    assert ("discovery.per-pod-dns", "warning") in codes(env, "discovery")
