@@ -173,3 +173,22 @@ def check_emitted(result: EmitResult) -> list | None:
 
     roots = [f"envs/{dns_label(name)}" for name in result.environments] + ["global"]
     return check_tree(result.out, roots)
+
+
+def verify_environment(options: "VerifyOptions", progress: Callable[[str, int, int], None] | None = None):
+    """Compare one environment's live AWS state (and, with options.traffic, its traffic) with
+    the plan. Returns a migrator.verify.results.VerifyReport; raises InputError when it cannot
+    verify at all (no plan, unknown environment, no credentials, unreachable endpoint)."""
+    from migrator.plan.serialize import read_plan
+    from migrator.verify.run import verify_environment as run_verify
+
+    return run_verify(read_plan(options.plan_path), options, progress)
+
+
+def __getattr__(name: str):
+    # VerifyOptions lives with verify; importing it lazily keeps boto3 out of `migrate plan`.
+    if name == "VerifyOptions":
+        from migrator.verify.run import VerifyOptions
+
+        return VerifyOptions
+    raise AttributeError(name)

@@ -295,6 +295,95 @@ def _check_emitted(result: api.EmitResult) -> bool:
     return all(step.ok for step in checks)
 
 
+@app.command()
+def verify(
+    env: Optional[str] = typer.Option(None, "--env", "-e", help="The plan environment to verify."),
+    plan_path: str = typer.Option("migration-plan.yaml", "--plan", "-p", help="The plan file."),
+    wave: Optional[int] = typer.Option(None, "--wave", "-w", min=1, help="Check only services of waves 1..N; "
+                                       "later waves are listed as not yet migrated."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or md."),
+    endpoint_url: Optional[str] = typer.Option(None, "--endpoint-url", help="Send every AWS call here (a local "
+                                               "emulator such as moto)."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="AWS profile."),
+    region: Optional[str] = typer.Option(None, "--region", help="AWS region (default: the plan's)."),
+    traffic: Optional[str] = typer.Option(None, "--traffic", help="old=URL,new=URL: also send the routing probes "
+                                          "to the old (Kubernetes) and new (ALB) endpoints and compare answers."),
+    requests_file: Optional[str] = typer.Option(None, "--requests", help="YAML list of extra requests for "
+                                                "--traffic."),
+    estate: List[str] = typer.Option([], "--estate", help="Kubernetes sources to re-load for routing parity "
+                                     "(default: the plan's sources)."),
+    print_iam_policy: bool = typer.Option(False, "--print-iam-policy", help="Print the least-privilege IAM policy "
+                                          "verify needs, and exit."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="Say more."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only failures and the result line."),
+) -> None:
+    """Compare live AWS state (and traffic) with the plan. Read-only. Exit 0 parity, 1 drift or
+    unhealthy, 2 could not verify."""
+    _levels(verbose, quiet)
+    if print_iam_policy:
+        from migrator.verify.iam import iam_policy_text
+
+        out.print(iam_policy_text(), markup=False, highlight=False)
+        return
+    if not env:
+        err.print("verify: --env is required (the plan environment to verify)", markup=False, highlight=False)
+        raise typer.Exit(EXIT_INPUT)
+    options = api.VerifyOptions(env=env, plan_path=plan_path, wave=wave, endpoint_url=endpoint_url, profile=profile,
+                                region=region, traffic=traffic, requests_file=requests_file,
+                                estate_paths=tuple(estate))
+    try:
+        report = _run_verify(options)
+    except InputError as exc:
+        _fail_input(exc)
+    _print_verify_report(report, fmt)
+    if not report.parity:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _run_verify(options):
+    if state.quiet or not sys.stderr.isatty():
+        return api.verify_environment(options)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
+                  transient=True) as progress:
+        tasks: dict[str, object] = {}
+
+        def tick(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(f"reading {stage}", total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        return api.verify_environment(options, tick)
+
+
+def _print_verify_report(report, fmt: Format) -> None:
+    from rich.text import Text
+
+    from migrator.verify import render
+
+    if fmt is Format.json:
+        out.print(render.report_json(report), markup=False, highlight=False, soft_wrap=True)
+        return
+    if fmt is Format.md:
+        out.print(render.report_markdown(report), markup=False, highlight=False, soft_wrap=True)
+        return
+    if not state.quiet:
+        table = Table(title=f"verify {report.env} (cluster {report.cluster})", title_justify="left")
+        for column in render.SERVICE_COLUMNS:
+            table.add_column(column, overflow="fold")
+        colours = {"PASS": "green", "DRIFT": "red", "MISSING": "red", "UNHEALTHY": "yellow"}
+        for name, wave, status, detail in render.service_rows(report):
+            table.add_row(Text(name), wave, Text(status, style=colours.get(status, "dim")), Text(detail))
+        out.print(table)
+    for line in render.failure_lines(report):
+        out.print(line, markup=False, highlight=False, soft_wrap=True)
+    if not state.quiet:
+        for note in report.notes:
+            out.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
+    out.print(render.summary_line(report), markup=False, highlight=False, soft_wrap=True)
+
+
 def main() -> None:
     try:
         app()

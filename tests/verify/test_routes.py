@@ -1,0 +1,89 @@
+"""Per-route comparison and routing parity, on the small plan's load balancer."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from migrator.plan import model as p
+from migrator.verify.routes import route_results
+from migrator.verify.routing import answered_by_migrated, routing_check
+from tests.verify.small_plan import ENVIRONMENT, PLAN, PUBLIC
+
+R = dataclasses.replace
+ALL = {"orders-api", "catalog", "billing-worker"}
+RULES = {rule.priority: rule for rule in PUBLIC.rules}
+
+
+def live_with(*rules: p.ListenerRule, **changes) -> p.LoadBalancerPlan:
+    # what the normaliser gives: conditions in AWS's order, no origin or source
+    return R(PUBLIC, rules=tuple(R(r, source=p.Source("")) for r in rules), **changes)
+
+
+def swapped() -> p.LoadBalancerPlan:
+    return live_with(R(RULES[10], priority=20), R(RULES[20], priority=10), RULES[30], RULES[40])
+
+
+def lines(results) -> list[str]:
+    return [f"{r.status} {r.route}" + "".join(f" | {d}" for d in r.drifts) for r in results if r.status != "PASS"]
+
+
+@pytest.mark.parametrize("live, migrated, expected", [
+    (live_with(*PUBLIC.rules), ALL, []),
+    # ALB ignores the order of condition values
+    (live_with(R(RULES[10], conditions=p.RuleCondition(("api.shop.example.com",), ("/orders/*", "/orders"))),
+               RULES[20], RULES[30], RULES[40]), ALL, []),
+    (swapped(), ALL, [
+        "DRIFT #10 host=api.shop.example.com path=/orders,/orders/* -> orders-api | priority: expected 10, actual 20",
+        "DRIFT #20 host=api.shop.example.com -> catalog | priority: expected 20, actual 10"]),
+    (live_with(RULES[10], RULES[20], RULES[40]), ALL,
+     ["MISSING #30 host=shop.example.com path=/catalog/* -> catalog"]),
+    (live_with(*PUBLIC.rules, R(RULES[40], priority=50, conditions=p.RuleCondition(("x.example.com",)))), ALL,
+     ["UNEXPECTED #50 host=x.example.com -> orders-api"]),
+    (live_with(RULES[10], RULES[20], RULES[30], R(RULES[40], targets=(p.WeightedTarget("catalog-http", 1, "catalog"),),
+                                                  service="catalog")), ALL,
+     ['DRIFT #40 host=shop.example.com path=/orders/* -> orders-api | service: expected "orders-api", actual "catalog"'
+      ' | targets: expected [{"target_group": '
+      '"orders-api-http", "weight": 1, "service": "orders-api"}], actual [{"target_group": "catalog-http", '
+      '"weight": 1, "service": "catalog"}]']),
+    (live_with(*PUBLIC.rules, https=True), ALL, ["DRIFT (listener) | https: expected false, actual true"]),
+    # Rules of services in later waves are not failures, present or not
+    (live_with(RULES[10], RULES[20], RULES[30]), {"catalog"},
+     ["NOT MIGRATED #10 host=api.shop.example.com path=/orders,/orders/* -> orders-api",
+      "NOT MIGRATED #40 host=shop.example.com path=/orders/* -> orders-api"]),
+])
+def test_route_results(live, migrated, expected):
+    got = lines(route_results(PUBLIC, live, migrated))
+    assert [line for line in got if " | " in line or "MISSING" in line or "UNEXPECTED" in line
+            or "NOT MIGRATED" in line] == expected
+
+
+def test_missing_load_balancer_makes_every_migrated_route_missing():
+    results = route_results(PUBLIC, None, {"catalog"})
+    assert [(r.route.split()[0], r.status) for r in results] == [
+        ("#10", "NOT MIGRATED"), ("#20", "MISSING"), ("#30", "MISSING"), ("#40", "NOT MIGRATED")]
+
+
+def test_priority_swap_fails_routing_parity_though_the_rule_set_is_unchanged():
+    live = swapped()
+    assert {(r.conditions, r.service) for r in live.rules} == {(r.conditions, r.service) for r in PUBLIC.rules}
+    check = routing_check(PLAN, ENVIRONMENT, (), [live], ALL)
+    failed = sorted(f"{x.probe}: {x.expected} -> {x.actual}" for x in check.results if x.failed)
+    assert "GET api.shop.example.com/orders: orders-api -> catalog" in failed
+    assert all(line.endswith("orders-api -> catalog") for line in failed)
+    assert not [x for x in routing_check(PLAN, ENVIRONMENT, (), [live_with(*PUBLIC.rules)], ALL).results if x.failed]
+
+
+def test_probes_of_later_waves_are_skipped_and_said():
+    check = routing_check(PLAN, ENVIRONMENT, (), [swapped()], {"catalog"})
+    assert not [x for x in check.results if x.failed]
+    assert any(note.startswith("routing: ") and "later waves were not checked" in note for note in check.notes)
+
+
+@pytest.mark.parametrize("answer, migrated", [
+    (None, True), ("fixed-response:503", True), ("catalog", True), ("orders-api", False),
+    ("catalog:9,orders-api:1", False), ("catalog:1,catalog-v2:1", False),
+])
+def test_answered_by_migrated(answer, migrated):
+    assert answered_by_migrated(answer, {"catalog"}) is migrated
