@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import subprocess
 from pathlib import Path
 
+import helm_python
 import pytest
 
 from migrator.config import default_config, load_config
@@ -106,3 +108,48 @@ def test_helm_findings_reach_the_caller(tmp_path):
     docs, findings = _load([tmp_path / "shop"])
     assert [d.data["kind"] for d in docs] == ["ConfigMap"]
     assert _codes(findings) == [("helm.test-hook", Severity.INFO)]
+
+
+@pytest.mark.parametrize("setting", ["path", "auto"])
+def test_helm_bin_from_migrate_yaml(tmp_path, monkeypatch, helm_binary, setting):
+    """`helm_bin:` in migrate.yaml renders with that binary (`auto`: the helm on PATH)."""
+    binary_version = subprocess.run([helm_binary, "version", "--template", "{{.Version}}"], capture_output=True,
+                                    text=True, check=True).stdout.strip()
+    if binary_version == helm_python.helm_sdk_version():
+        pytest.skip("the helm binary and the SDK are the same Helm version: cannot tell which one rendered")
+    chart = write_chart(tmp_path)
+    if setting == "auto":
+        monkeypatch.setenv("PATH", f"{Path(helm_binary).parent}:/usr/bin:/bin")
+    (tmp_path / "migrate.yaml").write_text(
+        f"helm_bin: {helm_binary if setting == 'path' else 'auto'}\nenvironments:\n  prod:\n    helm:\n"
+        "      shop:\n        values: [shop/values-prod.yaml]\n")
+    (chart / "values-prod.yaml").write_text("replicas: 5\n")
+    # the template prints the Helm version that rendered it: the binary's, not the SDK's
+    (chart / "templates" / "version.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: version}\ndata:\n  helm: {{ .Capabilities.HelmVersion.Version | quote }}\n")
+    config = load_config([str(tmp_path)])
+    docs, _ = load_documents([str(tmp_path)], config, config.environment("prod"))
+    version = next(d for d in docs if d.data["kind"] == "ConfigMap").data["data"]["helm"]
+    assert version == binary_version
+    assert next(d for d in docs if d.data["kind"] == "Deployment").data["spec"]["replicas"] == 5
+
+
+@needs_kustomize
+def test_kustomize_build_when_kubectl_is_absent(tmp_path, monkeypatch):
+    """Without kubectl on PATH, a `kustomize` on PATH renders (here a stand-in for
+    `kustomize build DIR` that runs the real `kubectl kustomize DIR`)."""
+    kubectl = shutil.which("kubectl")
+    if not kubectl:
+        pytest.skip("the stand-in kustomize needs kubectl")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "kustomize").write_text(f'#!/bin/sh\n[ "$1" = build ] || exit 64\nexec {kubectl} kustomize "$2"\n')
+    (bin_dir / "kustomize").chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")
+    (overlay / "kustomization.yaml").write_text("namePrefix: dev-\nresources: [cm.yaml]\n")
+    docs, _ = _load([overlay])
+    assert [(d.data["metadata"]["name"], d.file, d.ref("metadata", "name").line) for d in docs] == [
+        ("dev-a", str(overlay / "cm.yaml"), 4)]
