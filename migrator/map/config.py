@@ -30,7 +30,8 @@ from migrator.model.objects import Container, EnvFrom, EnvVar, Workload
 from migrator.plan.model import ContainerPlan, SecretRef, TaskSize
 
 SECRET_ACCOUNT = "${account_id}"
-_VALUE_FROM = re.compile(r"^arn:[\w-]+:secretsmanager:[^:]*:[^:]*:secret:(?P<name>[^:]+)(?::(?P<key>[^:]*):[^:]*:[^:]*)?$")
+_VALUE_FROM = re.compile(r"^arn:[\w-]+:secretsmanager:[^:]*:[^:]*:secret:(?P<name>[^:]+)"
+                         r"(?::(?P<key>[^:]*):[^:]*:[^:]*)?$")
 # Kubernetes skips envFrom keys that are not valid variable names (validation.IsEnvVarName).
 _ENV_NAME = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
 

@@ -6,6 +6,7 @@ Secret values are never read: only key names cross into the model.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Iterable
 
 from migrator import data
@@ -596,7 +597,10 @@ def _config_map(r: _Reader, obj: dict) -> tuple[str, m.ConfigMap]:
 
 def _secret(r: _Reader, obj: dict) -> tuple[str, m.Secret]:
     keys = set(r.map(obj.get("data"), "data")) | set(r.map(obj.get("stringData"), "stringData"))
-    return "secrets", m.Secret(meta=_meta(r, obj), type=str(obj.get("type") or "Opaque"),
+    # Annotations stay behind: kubectl.kubernetes.io/last-applied-configuration is a copy of the
+    # whole Secret, values included, and no mapper needs a Secret's annotations.
+    meta = dataclasses.replace(_meta(r, obj), annotations={})
+    return "secrets", m.Secret(meta=meta, type=str(obj.get("type") or "Opaque"),
                                keys=tuple(sorted(str(k) for k in keys)), source=r.doc.source)
 
 

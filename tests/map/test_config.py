@@ -5,7 +5,6 @@ namespace `shop`), read through the real loader and model builder."""
 
 from __future__ import annotations
 
-import dataclasses
 
 import pytest
 import yaml
@@ -36,7 +35,8 @@ def deployment(container: dict, pod: dict | None = None, kind: str = "Deployment
     spec = {"serviceAccountName": "api-sa", "containers": [{**base, **container}], **(pod or {})}
     template = {"metadata": {"labels": {"app": "api", "tier": "web"}, "annotations": {"team": "payments"}},
                 "spec": spec}
-    return {"apiVersion": "batch/v1" if kind == "Job" else "apps/v1", "kind": kind, "metadata": {"name": "api", "namespace": "shop"},
+    return {"apiVersion": "batch/v1" if kind in ("Job", "CronJob") else "apps/v1", "kind": kind,
+            "metadata": {"name": "api", "namespace": "shop"},
             "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "api"}}, "template": template}}
 
 
