@@ -5,32 +5,27 @@ A folder with Chart.yaml is a Helm chart, one with kustomization.yaml a kustomiz
 both are units (nothing inside them is read as raw YAML). Everything else that ends in
 .yaml/.yml/.json is a raw manifest file.
 
-Which overlays render, per environment:
-1. the `overlays:` that migrate.yaml lists for the environment, and only those;
-2. otherwise every kustomization no other one includes. Where several of them are siblings
-   (e.g. deploy/overlays/{dev,staging,production}) and one folder is named after the
-   environment (prod ~ production, stage ~ staging, dev ~ development), only that one renders
-   (info finding); if none is, all render and a warning says they define the same workloads.
+Which overlays render per environment: see migrator/load/overlays.py. An object defined twice
+(same kind, namespace and name, e.g. a folder of manifests and a release bundle of the same
+app) is kept once, from the first file in path order, with a warning naming both places.
 """
 
 from __future__ import annotations
 
 import os
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 from migrator.config import EnvironmentConfig, HelmSource, ProjectConfig
 from migrator.findings import Finding, InputError, SourceRef, info, warning
 from migrator.load.documents import Document, parse_yaml
+from migrator.load.overlays import choose_overlays, overlapping_overlays
 from migrator.model.build import kubernetes_identity
 
 MANIFEST_EXTENSIONS = (".yaml", ".yml", ".json")
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 SKIP_DIRS = {".git", ".github", "node_modules", ".venv", "__pycache__", ".terraform"}
 PROJECT_FILES = {"migrate.yaml"}
-ENV_ALIASES = ({"prod", "production", "prd", "live"}, {"staging", "stage", "stg"},
-               {"dev", "development", "develop"}, {"test", "testing"}, {"qa"})
 
 
 @dataclass(frozen=True)
@@ -107,7 +102,10 @@ def load_documents(
     documents: list[Document] = []
     units = discover(paths)
     _check_named_charts(env, units, findings)
-    units, overlay_groups = choose_overlays(units, env, findings)
+    found = [u.path for u in units if u.kind == "kustomize"]
+    overlays, overlay_groups = choose_overlays(found, env, findings)
+    units = [u for u in units if u.kind != "kustomize" or u.path in overlays]
+    units += [Unit("kustomize", o) for o in overlays if o not in found]
     rendered: dict[str, list[Document]] = {}
     for unit in units:
         if progress:
@@ -124,6 +122,7 @@ def load_documents(
         docs, found = read_cluster(options.context, options.namespace)
         findings.extend(found)
         documents.extend(_kubernetes_only(docs, findings))
+    documents = drop_duplicate_objects(documents, findings)
     if not documents:
         where = paths[0] if len(paths) == 1 else ", ".join(paths) or "cluster"
         raise InputError("load.empty", "no Kubernetes objects found (looked for *.yaml, *.yml, *.json, "
@@ -169,60 +168,36 @@ def _check_named_charts(env: EnvironmentConfig, units: list[Unit], findings: lis
                                  "not under the paths given to `migrate plan`; not rendered", where))
 
 
-def choose_overlays(units: list[Unit], env: EnvironmentConfig,
-                    findings: list[Finding]) -> tuple[list[Unit], list[list[str]]]:
-    """The units to render for `env`, and the groups of sibling overlays that all render."""
-    if env.overlays:
-        kept = [u for u in units if u.kind != "kustomize" or u.path in env.overlays]
-        listed = {u.path for u in kept if u.kind == "kustomize"}
-        return kept + [Unit("kustomize", o) for o in env.overlays if o not in listed], []
-    siblings: dict[str, list[str]] = defaultdict(list)
-    for unit in units:
-        if unit.kind == "kustomize":
-            siblings[os.path.dirname(unit.path)].append(unit.path)
-    skipped: set[str] = set()
-    groups = []
-    for parent, overlays in sorted(siblings.items()):
-        if len(overlays) < 2:
+def _identity(doc: Document) -> tuple | None:
+    meta = doc.data.get("metadata")
+    if not isinstance(meta, dict) or not meta.get("name"):
+        return None
+    group = str(doc.data.get("apiVersion", "")).rpartition("/")[0]
+    return group, doc.data.get("kind"), str(meta.get("namespace") or "default"), str(meta["name"])
+
+
+def drop_duplicate_objects(documents: list[Document], findings: list[Finding]) -> list[Document]:
+    """Keep the first definition of each object; one warning per file that repeats others."""
+    first: dict[tuple, Document] = {}
+    kept: list[Document] = []
+    repeats: dict[str, list[tuple[Document, tuple]]] = {}
+    for doc in documents:
+        key = _identity(doc)
+        if key is None or key not in first:
+            kept.append(doc)
+            if key is not None:
+                first[key] = doc
             continue
-        chosen = [o for o in overlays if _names_environment(os.path.basename(o), env.name)]
-        if len(chosen) == 1:
-            skipped |= set(overlays) - set(chosen)
-            others = ", ".join(sorted(os.path.basename(o) for o in overlays if o not in chosen))
-            findings.append(info("kustomize.overlay-chosen", f"environment {env.name} uses overlay "
-                                 f"{os.path.basename(chosen[0])}; sibling overlays {others} are not rendered",
-                                 SourceRef(chosen[0])))
-        else:
-            groups.append(sorted(overlays))
-    return [u for u in units if u.path not in skipped], groups
-
-
-def _names_environment(folder: str, env: str) -> bool:
-    folder, env = folder.lower(), env.lower()
-    return folder == env or any(folder in names and env in names for names in ENV_ALIASES)
-
-
-def overlapping_overlays(groups: list[list[str]], rendered: dict[str, list[Document]]) -> list[Finding]:
-    """Sibling overlays that all rendered and define the same workloads (kind and name)."""
-    findings = []
-    for overlays in groups:
-        seen: dict[tuple, str] = {}
-        shared: set[tuple] = set()
-        for overlay in overlays:
-            for doc in rendered.get(overlay, []):
-                key = (doc.data.get("kind"), str((doc.data.get("metadata") or {}).get("name")))
-                if key in seen and seen[key] != overlay:
-                    shared.add(key)
-                seen.setdefault(key, overlay)
-        if shared:
-            names = ", ".join(os.path.basename(o) for o in overlays)
-            findings.append(warning(
-                "kustomize.overlapping-overlays",
-                f"overlays {names} all define {len(shared)} of the same objects (e.g. "
-                f"{' '.join(map(str, min(shared, key=lambda k: (k[0] != 'Deployment', k))))}); each is planned, so workloads appear once per overlay: "
-                "list the overlay of each environment under `overlays:` in migrate.yaml",
-                SourceRef(os.path.dirname(overlays[0]))))
-    return findings
+        repeats.setdefault(doc.file, []).append((doc, key))
+    for dropped in repeats.values():
+        examples = ", ".join(f"{k[1]} {k[2]}/{k[3]} (first at {first[k].source})" for _, k in dropped[:2])
+        more = f" and {len(dropped) - 2} more" if len(dropped) > 2 else ""
+        findings.append(warning(
+            "load.duplicate-object",
+            f"{len(dropped)} object(s) defined here are defined earlier too: {examples}{more}; Kubernetes keeps "
+            "whichever is applied last, migrate keeps the first and ignores these: remove one copy or plan the "
+            "two sources separately", dropped[0][0].source))
+    return kept
 
 
 def _raw_file(path: str) -> list[Document]:

@@ -153,3 +153,22 @@ def test_kustomize_build_when_kubectl_is_absent(tmp_path, monkeypatch):
     docs, _ = _load([overlay])
     assert [(d.data["metadata"]["name"], d.file, d.ref("metadata", "name").line) for d in docs] == [
         ("dev-a", str(overlay / "cm.yaml"), 4)]
+
+
+@pytest.mark.parametrize("second_namespace, kept, warnings", [
+    ("", [("a.yaml", "api"), ("a.yaml", "worker"), ("b.yaml", "web")], [("b.yaml", 1, "2 object(s)")]),
+    ("staging", [("a.yaml", "api"), ("a.yaml", "worker"), ("b.yaml", "api"), ("b.yaml", "worker"),
+                 ("b.yaml", "web")], []),
+])
+def test_an_object_defined_twice_is_kept_once(tmp_path, second_namespace, kept, warnings):
+    def deployment(name: str, namespace: str = "") -> str:
+        ns = f"\n  namespace: {namespace}" if namespace else ""
+        return f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}{ns}\n"
+    (tmp_path / "a.yaml").write_text(deployment("api") + "---\n" + deployment("worker", "default"))
+    (tmp_path / "b.yaml").write_text("---\n".join(
+        deployment(n, second_namespace) for n in ("api", "worker", "web")))
+    docs, findings = _load([tmp_path])
+    assert [(Path(d.file).name, d.data["metadata"]["name"]) for d in docs] == kept
+    got = [(Path(f.source.file).name, f.source.line, f.message.split(" defined")[0]) for f in findings]
+    assert got == warnings
+    assert all(f.code == "load.duplicate-object" and f"{tmp_path / 'a.yaml'}:1)" in f.message for f in findings)
