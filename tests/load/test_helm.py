@@ -300,3 +300,10 @@ def test_helm_binary_missing_dependency(tmp_path, helm_binary):
         render_chart(HelmSource(chart=str(chart)), helm_bin=helm_binary)
     assert exc.value.code == "helm.missing-dependency" and "redis" in exc.value.message
     assert exc.value.source.line == 4
+
+
+def test_packaged_chart_points_inside_the_archive(tmp_path):
+    archive = write_chart_archive(tmp_path / "cache-0.1.0.tgz", "cache", {"svc.yaml": SUB_SERVICE})
+    docs, _ = render_chart(HelmSource(chart=str(archive), release="cache"))
+    assert [(d.file, d.line, d.ref("spec", "ports", 0, "port").line) for d in docs] == [
+        (str(archive / "templates" / "svc.yaml"), 1, 7)]
