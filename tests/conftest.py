@@ -9,6 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Two shared cores and parallel workers: wall-clock deadlines would make property tests flaky
+# without telling us anything about correctness.
+settings.register_profile("migrator", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("migrator")
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples" / "k8s"
