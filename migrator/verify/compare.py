@@ -149,6 +149,8 @@ def _desired_in_range(live: p.ServicePlan) -> list[Drift]:
 def diff(expected: Any, actual: Any) -> list[Drift]:
     """One Drift per differing field of two plain values; a list of scalars (command, args,
     hosts) is reported whole rather than item by item."""
+    if expected == actual:  # the common case, and far cheaper than building deepdiff's tree
+        return []
     tree = DeepDiff(expected, actual, view="tree", ignore_numeric_type_changes=True, threshold_to_diff_deeper=0)
     paths: dict[tuple, None] = {}
     for levels in tree.values():

@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 from migrator.findings import InputError
 from migrator.verify import names
 from migrator.verify.aws import AwsClients
+from migrator.verify.normalise_routes import routing_listener
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -47,6 +48,7 @@ class Wanted:
     env: str
     services: tuple[str, ...]
     load_balancers: tuple[str, ...]
+    https: frozenset[str] = frozenset()  # load balancers whose rules live on the HTTPS listener
 
 
 def _batches(items: list, size: int) -> Iterable[list]:
@@ -69,7 +71,7 @@ def read_live_state(clients: AwsClients, wanted: Wanted, progress: Progress | No
         state = LiveState(cluster=cluster)
         ecs = chains.submit(_read_ecs, clients, pool, state, wanted, tick)
         elb = chains.submit(_read_load_balancers, clients, pool, state, wanted)
-        scaling = chains.submit(_read_autoscaling, clients, state)
+        scaling = chains.submit(_read_autoscaling, clients, state, wanted)
         cloudmap = chains.submit(_read_namespaces, clients, state)
         for future in (ecs, elb, scaling, cloudmap):
             future.result()
@@ -144,7 +146,9 @@ def _read_load_balancers(clients: AwsClients, pool: ThreadPoolExecutor, state: L
     for lb_arn, listeners in zip(arns, pool.map(
             lambda arn: _pages(clients.elbv2, "describe_listeners", "Listeners", 400, LoadBalancerArn=arn), arns)):
         state.listeners[lb_arn] = listeners
-    listener_arns = [listener["ListenerArn"] for ls in state.listeners.values() for listener in ls]
+    routing = [routing_listener(state.listeners[lb["LoadBalancerArn"]], name in wanted.https)
+               for name, lb in state.load_balancers.items()]
+    listener_arns = [listener["ListenerArn"] for listener in routing if listener]
     for arn, rules in zip(listener_arns, pool.map(lambda arn: _rules(clients, arn), listener_arns)):
         state.rules[arn] = rules
 
@@ -208,13 +212,18 @@ def _read_target_health(clients: AwsClients, pool: ThreadPoolExecutor, state: Li
         tick("target health", done, len(arns))
 
 
-def _read_autoscaling(clients: AwsClients, state: LiveState) -> None:
-    prefix = names.autoscaling_resource_id(state.cluster_name, "")
-    for target in _pages(clients.autoscaling, "describe_scalable_targets", "ScalableTargets", 50,
-                         ServiceNamespace="ecs"):
-        if target["ResourceId"].startswith(prefix) and target["ScalableDimension"] == "ecs:service:DesiredCount":
+def _read_autoscaling(clients: AwsClients, state: LiveState, wanted: Wanted) -> None:
+    # Targets by ResourceIds (at most 50 a call, one page each): only this cluster's services.
+    # ECS names are the plan's names (emit's contract), so this runs beside the ECS reads.
+    ids = [names.autoscaling_resource_id(state.cluster_name, name) for name in wanted.services]
+    for batch in _batches(ids, 50):
+        for target in clients.autoscaling.describe_scalable_targets(
+                ServiceNamespace="ecs", ResourceIds=batch, ScalableDimension="ecs:service:DesiredCount",
+                MaxResults=50)["ScalableTargets"]:
             state.scalable_targets[target["ResourceId"]] = target
-    for policy in _pages(clients.autoscaling, "describe_scaling_policies", "ScalingPolicies", 50,
+    # Policies have no multi-resource filter: page through the account's ECS policies (10 a page).
+    prefix = names.autoscaling_resource_id(state.cluster_name, "")
+    for policy in _pages(clients.autoscaling, "describe_scaling_policies", "ScalingPolicies", 10,
                          ServiceNamespace="ecs"):
         if policy["ResourceId"].startswith(prefix):
             state.scaling_policies.setdefault(policy["ResourceId"], []).append(policy)

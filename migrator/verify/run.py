@@ -54,7 +54,8 @@ def verify_environment(plan: p.MigrationPlan, options: VerifyOptions, progress: 
                            endpoint_url=options.endpoint_url, retry_mode=options.retry_mode, workers=options.workers)
     clients = aws.connect(target)
     wanted = live.Wanted(project=plan.project, env=env.name, services=tuple(sorted(migrated)),
-                         load_balancers=tuple(lb.name for lb in env.load_balancers))
+                         load_balancers=tuple(lb.name for lb in env.load_balancers),
+                         https=frozenset(lb.name for lb in env.load_balancers if lb.https))
     try:
         state = live.read_live_state(clients, wanted, progress)
     except InputError:
@@ -69,7 +70,8 @@ def verify_environment(plan: p.MigrationPlan, options: VerifyOptions, progress: 
                                migrated=s.name in migrated) for s in env.services]
     live_lbs = _live_load_balancers(env, state, keys)
     routes = [r for lb in env.load_balancers for r in route_results(lb, live_lbs.get(lb.name), migrated)]
-    check = routing.routing_check(plan, env, options.estate_paths, list(live_lbs.values()), migrated)
+    check = routing.routing_check(plan, env, options.estate_paths, list(live_lbs.values()), migrated,
+                                  options.plan_path)
     notes = list(check.notes)
     traffic_results = []
     if traffic_endpoints:

@@ -9,6 +9,7 @@ healthy target per task, which moto does not do by itself.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import boto3
@@ -68,7 +69,8 @@ def create_network(clients: dict) -> Network:
     return Network(vpc, subnets, group)
 
 
-def apply_environment(clients: dict, plan: p.MigrationPlan, env_name: str, network: Network) -> Applied:
+def apply_environment(clients: dict, plan: p.MigrationPlan, env_name: str, network: Network,
+                      workers: int = 1) -> Applied:
     env = plan.environment(env_name)
     applied = Applied(clients, plan.project, env, cluster=f"{plan.project}-{env.name}", vpc=network.vpc,
                       subnets=network.subnets, security_group=network.security_group)
@@ -81,8 +83,8 @@ def apply_environment(clients: dict, plan: p.MigrationPlan, env_name: str, netwo
         applied.secret_arns[planned.name] = clients["secretsmanager"].create_secret(Name=planned.name)["ARN"]
     for lb in env.load_balancers:
         _load_balancer(applied, lb)
-    for service in env.services:
-        _service(applied, service)
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(lambda service: _service(applied, service), env.services))
     return applied
 
 
@@ -92,8 +94,12 @@ def _load_balancer(applied: Applied, lb: p.LoadBalancerPlan) -> None:
     lb_arn = elbv2.create_load_balancer(Name=names.aws_name(long_name), Subnets=applied.subnets,
                                         Tags=tags(applied.project, applied.env.name, Name=long_name),
                                         )["LoadBalancers"][0]["LoadBalancerArn"]
+    first = lb.name == applied.env.load_balancers[0].name
+    routed = {t.target_group for rule in lb.rules for t in rule.targets} | {lb.default_target}
     for service in applied.env.services:
         for target in service.load_balancers:
+            if target.target_group not in routed and not (first and not _routed_anywhere(applied, target)):
+                continue
             hc = target.health_check
             applied.target_groups[target.target_group] = elbv2.create_target_group(
                 Name=names.aws_name(f"{long_name}-{target.target_group}"), Protocol=target.protocol,
@@ -113,6 +119,11 @@ def _load_balancer(applied: Applied, lb: p.LoadBalancerPlan) -> None:
             Actions=[{"Type": "forward", "ForwardConfig": {"TargetGroups": [
                 {"TargetGroupArn": applied.target_groups[t.target_group], "Weight": t.weight}
                 for t in rule.targets]}}])["Rules"][0]["RuleArn"]
+
+
+def _routed_anywhere(applied: Applied, target: p.LoadBalancerTarget) -> bool:
+    return any(target.target_group in {t.target_group for rule in lb.rules for t in rule.targets} | {lb.default_target}
+               for lb in applied.env.load_balancers)
 
 
 def rule_conditions(c: p.RuleCondition) -> list[dict]:
@@ -221,17 +232,20 @@ def put_policy(applied: Applied, service: p.ServicePlan, policy: p.ScalingPolicy
             "PredefinedMetricSpecification": {"PredefinedMetricType": policy.metric}})
 
 
-def settle(applied: Applied) -> None:
+def settle(applied: Applied, workers: int = 1) -> None:
     """What ECS does after a deployment: the desired count runs and each task is a healthy target."""
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(lambda service: _settle(applied, service), applied.env.services))
+
+
+def _settle(applied: Applied, service: p.ServicePlan) -> None:
     ecs, elbv2 = applied.client("ecs"), applied.client("elbv2")
-    for service in applied.env.services:
-        described = ecs.describe_services(cluster=applied.cluster, services=[service.name])["services"][0]
-        count = described["desiredCount"]
-        ecs.update_service(cluster=applied.cluster, service=service.name, desiredCount=count)
-        for attached in described.get("loadBalancers", []):
-            elbv2.register_targets(TargetGroupArn=attached["targetGroupArn"], Targets=[
-                {"Id": f"10.30.{i}.{10 + n}", "Port": attached["containerPort"]} for n in range(count)
-                for i in range(1)])
+    described = ecs.describe_services(cluster=applied.cluster, services=[service.name])["services"][0]
+    count = described["desiredCount"]
+    ecs.update_service(cluster=applied.cluster, service=service.name, desiredCount=count)
+    for attached in described.get("loadBalancers", []):
+        elbv2.register_targets(TargetGroupArn=attached["targetGroupArn"], Targets=[
+            {"Id": f"10.30.0.{10 + n}", "Port": attached["containerPort"]} for n in range(count)])
 
 
 def destroy(applied: Applied) -> None:

@@ -87,3 +87,63 @@ def test_probes_of_later_waves_are_skipped_and_said():
 ])
 def test_answered_by_migrated(answer, migrated):
     assert answered_by_migrated(answer, {"catalog"}) is migrated
+
+
+@pytest.fixture(scope="module")
+def sample_prod():
+    from migrator import api
+    from tests.conftest import SAMPLES
+
+    result = api.plan_estate(api.PlanOptions(paths=(str(SAMPLES),), environments=("prod",)))
+    return result.plan, result.plan.environment("prod"), str(SAMPLES)
+
+
+def test_kubernetes_expectation_from_the_sample_estate(sample_prod):
+    plan, env, samples = sample_prod
+    everything = {s.name for s in env.services}
+    check = routing_check(plan, env, (samples,), env.load_balancers, everything)
+    assert check.notes == ()
+    assert len(check.results) == env.route_check.probes  # the same probes `migrate plan` checked
+    assert [x for x in check.results if x.failed] == []
+
+
+def test_swapped_priorities_on_the_sample_fail_routing(sample_prod):
+    plan, env, samples = sample_prod
+    public = env.load_balancers[0]
+    # two rules of one host whose paths overlap: the more specific one must come first
+    a, b = next((a, b) for a in public.rules for b in public.rules
+                if a.priority < b.priority and a.service != b.service
+                and a.conditions.host_headers == b.conditions.host_headers and b.conditions.path_patterns
+                and a.conditions.path_patterns
+                and a.conditions.path_patterns[0].startswith(b.conditions.path_patterns[0].rstrip("*")))
+    rules = tuple(R(r, priority=b.priority) if r is a else R(r, priority=a.priority) if r is b else r
+                  for r in public.rules)
+    live = (R(public, rules=rules),) + env.load_balancers[1:]
+    failed = [x for x in routing_check(plan, env, (samples,), live, {s.name for s in env.services}).results
+              if x.failed]
+    # b, now first, takes what it overlaps: a's paths and those of any rule between them
+    assert {x.actual for x in failed} == {b.service}
+    assert a.service in {x.expected for x in failed}
+
+
+def test_sources_beside_the_plan_are_found(sample_prod, tmp_path):
+    plan, env, samples = sample_prod
+    assert plan.sources == (".",)  # relative to the project folder
+    check = routing_check(plan, env, (), env.load_balancers, {s.name for s in env.services},
+                          plan_path=f"{samples}/migration-plan.yaml")
+    assert check.notes == () and len(check.results) == env.route_check.probes
+
+
+def test_router_answers_exactly_as_the_alb_evaluator(sample_prod):
+    from migrator.routing import load_balancer_backend
+    from migrator.verify.routing import Router, plan_expectations
+
+    plan, env, samples = sample_prod
+    names = tuple(lb.name for lb in env.load_balancers)
+    probes = {e.probe for e in plan_expectations(env)} | {
+        R(e.probe, path=e.probe.path.upper()) for e in plan_expectations(env)} | {
+        R(e.probe, host=e.probe.host.upper()) for e in plan_expectations(env)}
+    router = Router(env.load_balancers)
+    assert len(probes) > 150
+    assert [router.answer(names, x) for x in sorted(probes)] == [
+        load_balancer_backend(env.load_balancers, x) for x in sorted(probes)]
