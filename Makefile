@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(VENV)/bin/migrate plan samples/k8s --out $(DEMO_OUT)/migration-plan.yaml --fail-on never
+	$(VENV)/bin/migrate emit --plan $(DEMO_OUT)/migration-plan.yaml --out $(DEMO_OUT)/terraform_out
 
 test: $(STAMP)
 	$(PY) -m pytest -n 2 -q
@@ -24,6 +25,13 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/verify_bench.py
+
+# checkov gets its own virtualenv: its pinned dependencies would fight the project's.
+CHECKOV_VENV ?= .venv-checkov
+scan: demo
+	test -x $(CHECKOV_VENV)/bin/checkov || ($(PYTHON) -m venv $(CHECKOV_VENV) && \
+		$(CHECKOV_VENV)/bin/pip install -q --disable-pip-version-check 'checkov>=3.2')
+	$(PY) -m migrator.emit.scan $(DEMO_OUT)/terraform_out --checkov $(CHECKOV_VENV)/bin/checkov
 
 clean:
 	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache .hypothesis

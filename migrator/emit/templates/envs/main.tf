@@ -73,6 +73,7 @@ module "network" {
   name                    = local.name
   cidr_block              = var.vpc_cidr_block
   az_count                = var.az_count
+  availability_zones      = var.availability_zones
   nat_gateway_count       = var.nat_gateway_count
   existing_vpc            = var.existing_vpc
   flow_log_retention_days = var.log_retention_days
@@ -99,7 +100,7 @@ resource "aws_secretsmanager_secret" "this" {
   description             = each.value.description
   kms_key_id              = aws_kms_key.this.arn
   recovery_window_in_days = var.secret_recovery_window_days
-  tags                    = { Keys = join(" ", each.value.keys) }
+  tags                    = { Keys = substr(join(" ", each.value.keys), 0, 256) }
 }
 
 module "alb" {

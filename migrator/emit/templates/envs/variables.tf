@@ -40,6 +40,12 @@ variable "az_count" {
   type        = number
 }
 
+variable "availability_zones" {
+  description = "Zones to use. Empty: the first `az_count` zones of the region."
+  type        = list(string)
+  default     = []
+}
+
 variable "nat_gateway_count" {
   description = "NAT gateways: one per AZ for resilience, fewer to save cost."
   type        = number

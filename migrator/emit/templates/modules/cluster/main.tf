@@ -26,7 +26,7 @@ resource "aws_ecs_cluster" "this" {
       logging    = "OVERRIDE"
 
       log_configuration {
-        cloud_watch_encryption_enabled = var.kms_key_arn != null
+        cloud_watch_encryption_enabled = true
         cloud_watch_log_group_name     = aws_cloudwatch_log_group.exec.name
       }
     }

@@ -1,11 +1,15 @@
+# Services may name FARGATE_SPOT only once the cluster has it, so users of the cluster wait for
+# the capacity providers.
 output "arn" {
   description = "ARN of the ECS cluster."
   value       = aws_ecs_cluster.this.arn
+  depends_on  = [aws_ecs_cluster_capacity_providers.this]
 }
 
 output "name" {
   description = "Name of the ECS cluster."
   value       = aws_ecs_cluster.this.name
+  depends_on  = [aws_ecs_cluster_capacity_providers.this]
 }
 
 output "service_connect_namespace_arn" {

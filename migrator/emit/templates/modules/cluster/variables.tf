@@ -36,9 +36,8 @@ variable "log_retention_days" {
 }
 
 variable "kms_key_arn" {
-  description = "KMS key for ECS Exec sessions and their logs. Null uses AWS-owned encryption."
+  description = "KMS key for ECS Exec sessions and their logs (its policy must let CloudWatch Logs use it)."
   type        = string
-  default     = null
 }
 
 variable "tags" {

@@ -1,6 +1,6 @@
 locals {
   create   = var.existing_vpc == null
-  azs      = slice(data.aws_availability_zones.available.names, 0, var.az_count)
+  azs      = length(var.availability_zones) > 0 ? var.availability_zones : slice(data.aws_availability_zones.available.names, 0, var.az_count)
   az_count = local.create ? var.az_count : 0
   # NAT gateways are per AZ; more than one per AZ buys nothing.
   nat_count = local.create ? min(var.nat_gateway_count, var.az_count) : 0

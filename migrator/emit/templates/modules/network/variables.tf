@@ -20,6 +20,12 @@ variable "az_count" {
   }
 }
 
+variable "availability_zones" {
+  description = "Zones to use, for example [\"us-east-1a\", \"us-east-1b\"]. Empty: the first `az_count` zones of the region."
+  type        = list(string)
+  default     = []
+}
+
 variable "nat_gateway_count" {
   description = "NAT gateways for the private subnets: one per AZ for resilience, 1 to save cost, 0 for none (tasks then need VPC endpoints to pull images)."
   type        = number
