@@ -92,7 +92,6 @@ def build_estate(documents: Iterable[Document]) -> tuple[m.Estate, list[Finding]
     buckets: dict[str, list] = {name: [] for name in (
         "workloads", "services", "ingresses", "routes", "hpas", "config_maps", "secrets",
         "service_accounts", "pdbs", "others")}
-    first_seen: dict[tuple[str, str, str], SourceRef] = {}
     for doc in documents:
         _check_known(doc)
         reader = _Reader(doc, findings)
@@ -109,20 +108,8 @@ def build_estate(documents: Iterable[Document]) -> tuple[m.Estate, list[Finding]
                                   f"{kind} could not be read ({exc}); it is left out of the plan",
                                   doc.source))
             continue
-        if obj is None:
-            continue
-        identity = (kind, obj.meta.namespace, obj.meta.name)
-        if identity in first_seen:
-            # Kubernetes would keep one object per identity (the last applied); planning both would
-            # give two ECS resources with one name. Keep the first and say where the other is.
-            findings.append(warning(
-                "model.duplicate-object",
-                f"{kind} {obj.meta.namespace}/{obj.meta.name} is defined again here (first at "
-                f"{first_seen[identity]}); only the first definition is planned -- remove one of them",
-                doc.source))
-            continue
-        first_seen[identity] = doc.source
-        buckets[bucket].append(obj)
+        if obj is not None:
+            buckets[bucket].append(obj)
     estate = m.Estate(**{name: tuple(items) for name, items in buckets.items()})
     return estate, findings
 
