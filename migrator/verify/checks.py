@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from migrator.emit.inputs import log_retention
 from migrator.plan import model as p
 from migrator.verify.compare import ABSENT, Drift, service_drifts
 from migrator.verify.normalise import LiveService
@@ -33,7 +34,8 @@ def health_problems(live: LiveService) -> list[str]:
 
 
 def _log_drifts(live: LiveService, env: p.EnvironmentPlan) -> list[Drift]:
-    want = env.settings.log_retention_days or None  # 0 in the plan: keep logs forever
+    planned = env.settings.log_retention_days
+    want = log_retention(planned) if planned else None  # CloudWatch keeps set periods: emit rounds up; 0 is forever
     drifts = [Drift(f"log_retention_days[{group}]", want or "never expire", days or "never expire")
               for group, days in sorted(live.log_retention.items()) if days != want]
     drifts += [Drift(f"log_group[{group}]", "exists", ABSENT) for group in live.missing_log_groups]

@@ -2,9 +2,10 @@
 
 Names as emit gives them, with tags to disambiguate. The contract with emit
 (migrator/emit/templates/envs/main.tf and modules/*):
-  ECS cluster     `<project>-<env>`, tagged Environment=<env>, Project=<project> (provider default_tags)
+  ECS cluster     `<project>-<env>` (both as DNS labels), tagged Environment=<env>, Project=<project>
+                  (provider default_tags)
   ECS service     the plan service name (or tag migrator:service=<plan name> when it differs)
-  load balancer   `<project>-<env>-<plan LB name>`, shortened past 32 characters as modules/alb does
+  load balancer   `<project>-<env>-<LB key>`, shortened past 32 characters as modules/alb does
                   (first 23 characters, "-", 8 hex of its SHA-1), tagged Name=<long name>
   log groups, target groups, scaling policies: read through the ECS service and task definition,
                   so their names do not matter
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 
+from migrator.emit.inputs import alb_key, dns_label
+
 ENV_TAGS = ("migrator:env", "Environment")
 PROJECT_TAGS = ("migrator:project", "Project")
 TAG_SERVICE = "migrator:service"
@@ -26,7 +29,7 @@ def tagged_for(tags: dict[str, str], project: str, env: str) -> bool:
     """Tags say this resource belongs to the environment (and, when tagged with one, the project)."""
     env_value = next((tags[k] for k in ENV_TAGS if k in tags), None)
     project_value = next((tags[k] for k in PROJECT_TAGS if k in tags), project)
-    return env_value == env and project_value == project
+    return env_value in (env, dns_label(env)) and project_value in (project, dns_label(project))
 
 
 def tag_map(tags: list[dict] | None) -> dict[str, str]:
@@ -41,11 +44,11 @@ def tag_map(tags: list[dict] | None) -> dict[str, str]:
 
 def cluster_names(project: str, env: str) -> tuple[str, ...]:
     """Names emit may have given the environment's cluster, most specific first."""
-    return (f"{project}-{env}", env)
+    return tuple(dict.fromkeys((f"{dns_label(project)}-{dns_label(env)}", f"{project}-{env}", env)))
 
 
 def load_balancer_long_name(project: str, env: str, name: str) -> str:
-    return f"{project}-{env}-{name}"
+    return f"{dns_label(project)}-{dns_label(env)}-{alb_key(name)}"
 
 
 def aws_name(name: str, limit: int = 32) -> str:

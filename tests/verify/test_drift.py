@@ -217,3 +217,20 @@ def test_cli_could_not_verify_is_exit_2_with_one_line(plan_file, args, env, expe
     assert len(result.stderr.strip().splitlines()) == 1
     assert expected in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_traffic_parity_through_the_cli(applied, moto_server, plan_file, shop_endpoints, tmp_path):
+    old, new = shop_endpoints
+    requests = tmp_path / "requests.yaml"
+    requests.write_text('- "GET api.shop.example.com/items/42"\n- "GET shop.example.com/health"\n')
+    same = run_cli("verify", "--env", "prod", "--plan", str(plan_file), "--endpoint-url", moto_server.endpoint,
+                   "--traffic", f"old={old},new={old}", "--requests", str(requests))
+    assert same.code == 0, same.stdout + same.stderr
+    assert "requests answer alike" in same.stdout.splitlines()[-1]
+    differ = run_cli("verify", "--env", "prod", "--plan", str(plan_file), "--endpoint-url", moto_server.endpoint,
+                     "--traffic", f"old={old},new={new}", "--requests", str(requests))
+    assert differ.code == 1
+    traffic = [line for line in differ.stdout.splitlines() if line.startswith("TRAFFIC ")]
+    assert traffic and all(line.endswith("body.items[1].price: old 5, new 6") for line in traffic)
+    assert "TRAFFIC GET api.shop.example.com/items/42: body.items[1].price: old 5, new 6" in traffic
+    assert all("/catalog" in line or "/items/" in line or "api.shop.example.com" in line for line in traffic)
