@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from migrator.emit.inputs import log_retention
 from migrator.plan import model as p
 from migrator.verify.compare import ABSENT, Drift, service_drifts
@@ -16,7 +18,11 @@ def service_result(expected: p.ServicePlan, live: LiveService | None, env: p.Env
     if live is None:
         return ServiceResult(expected.name, expected.wave, MISSING, health=("no ECS service with this name or "
                                                                           "migrator:service tag in the cluster",))
-    drifts = service_drifts(expected, live.plan) + _log_drifts(live, env) + _namespace_drifts(expected, live, env)
+    running = live.plan
+    if not expected.capacity_provider_strategy and running.capacity_provider_strategy == live.cluster_default_strategy:
+        # A service planned without a strategy runs on the cluster's default, and ECS reports that one.
+        running = dataclasses.replace(running, capacity_provider_strategy=())
+    drifts = service_drifts(expected, running) + _log_drifts(live, env) + _namespace_drifts(expected, live, env)
     health = health_problems(live)
     status = DRIFT if drifts else UNHEALTHY if health else PASS
     return ServiceResult(expected.name, expected.wave, status, tuple(drifts), tuple(health))

@@ -28,6 +28,7 @@ class LiveService:
     log_retention: dict[str, int | None] = field(default_factory=dict)  # log group -> days (None: never expire)
     missing_log_groups: tuple[str, ...] = ()
     service_connect_namespace: str = ""  # Cloud Map namespace name ("" without Service Connect)
+    cluster_default_strategy: tuple[p.CapacityProviderItem, ...] = ()  # what a service without its own gets
 
 
 def target_group_keys(env: p.EnvironmentPlan, state: LiveState) -> dict[str, str]:
@@ -71,9 +72,7 @@ def live_service(name: str, state: LiveState, keys: dict[str, str]) -> LiveServi
         service_connect=_service_connect(connect),
         load_balancers=_load_balancers(service, state, keys),
         deployment=_deployment(service),
-        capacity_provider_strategy=tuple(
-            p.CapacityProviderItem(item["capacityProvider"], item.get("weight", 0), item.get("base", 0))
-            for item in service.get("capacityProviderStrategy", [])),
+        capacity_provider_strategy=_strategy(service.get("capacityProviderStrategy")),
         task_role_arn=definition.get("taskRoleArn", ""),
         volumes=volumes,
     )
@@ -87,7 +86,13 @@ def live_service(name: str, state: LiveState, keys: dict[str, str]) -> LiveServi
         missing_log_groups=tuple(g for g in groups if g not in state.log_groups),
         service_connect_namespace=state.namespaces.get(connect.get("namespace", ""), connect.get("namespace", ""))
         if connect.get("enabled", bool(connect)) else "",
+        cluster_default_strategy=_strategy(state.cluster.get("defaultCapacityProviderStrategy")),
     )
+
+
+def _strategy(items: list[dict] | None) -> tuple[p.CapacityProviderItem, ...]:
+    return tuple(p.CapacityProviderItem(item["capacityProvider"], item.get("weight", 0), item.get("base", 0))
+                 for item in items or ())
 
 
 def _healthy(state: LiveState, arn: str) -> int:
