@@ -16,6 +16,9 @@ from hypothesis import HealthCheck, settings
 settings.register_profile("migrator", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("migrator")
 
+# The moto server and the bundled sample applied to it (tests/harness/README.md).
+pytest_plugins = ["tests.harness.fixtures"]
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples" / "k8s"
 SHARED = Path(os.environ.get("MIGRATOR_SHARED", REPO.parent / "shared"))

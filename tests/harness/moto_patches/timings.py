@@ -1,0 +1,41 @@
+"""Debug aid, not a gap: with MOTO_HARNESS_TIMINGS=1 the server logs `TIMING hh:mm:ss service
+action seconds` for every request to its log, to find where a slow `terraform apply` waits
+(almost always in the provider's own fixed delays, not in moto)."""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from io import BytesIO
+from urllib.parse import parse_qs
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+_SCOPE = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/")
+
+
+def _action(environ: dict, body: bytes) -> str:
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        return target.rsplit(".", 1)[-1]
+    form = parse_qs(body.decode(errors="replace"))
+    return form.get("Action", [environ.get("PATH_INFO", "?")])[0]
+
+
+def log_request_timings() -> None:
+    original = DomainDispatcherApplication.__call__
+
+    def timed(self, environ, start_response):
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        environ["wsgi.input"] = BytesIO(body)
+        scope = _SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+        start = time.monotonic()
+        try:
+            return original(self, environ, start_response)
+        finally:
+            print(f"TIMING {time.strftime('%H:%M:%S')} {scope.group(1) if scope else '-'} "
+                  f"{_action(environ, body)} {time.monotonic() - start:.3f}",
+                  file=sys.stderr, flush=True)
+
+    DomainDispatcherApplication.__call__ = timed
