@@ -11,6 +11,7 @@ from migrator import __version__
 from migrator.config import ProjectConfig, load_config
 from migrator.files import write_atomic
 from migrator.findings import Finding, Severity
+from migrator.heap import cycle_collection_paused
 from migrator.ledger import Ledger, build_ledger, coverage_tables
 from migrator.load.sources import LoadOptions, load_documents
 from migrator.map import map_environment
@@ -58,6 +59,7 @@ class PlanResult:
         return max((f.severity for f in self.findings()), default=None)
 
 
+@cycle_collection_paused
 def plan_estate(options: PlanOptions, progress: Progress | None = None) -> PlanResult:
     config = load_config(list(options.paths) or ["."], options.config)
     names = options.environments or tuple(env.name for env in config.environments)
@@ -126,6 +128,7 @@ def plan_text(plan: MigrationPlan) -> str:
     return header + dump_yaml(plan_to_data(plan))
 
 
+@cycle_collection_paused
 def write_plan(plan: MigrationPlan, path: str) -> None:
     write_atomic(path, plan_text(plan))
 
