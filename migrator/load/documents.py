@@ -8,6 +8,7 @@ strings are built unless somebody asks where a field is.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -49,8 +50,9 @@ class Document:
         """The SourceRef of a field path such as ("spec", "template", "spec", "containers", 0)."""
         line = self.line
         node = self.data
+        lines = self.lines
         for part in path:
-            table = self.lines.get(id(node))
+            table = lines.get(id(node))
             if table is None:
                 break
             try:
@@ -58,10 +60,18 @@ class Document:
                 node = node[part]
             except (KeyError, IndexError, TypeError):
                 break
-        return SourceRef(self.file, line, yaml_path(path))
+        # merged (<<) keys are stored negated so they may be overridden; the line is the same
+        return SourceRef(self.file, abs(line), _path_text(path))
 
 
 def yaml_path(path: tuple | list) -> str:
+    return _path_text(tuple(path))
+
+
+@functools.lru_cache(maxsize=8192)
+def _path_text(path: tuple) -> str:
+    # The model asks for a few hundred thousand refs on a large estate, mostly the same few
+    # hundred paths: render each once.
     out = []
     for part in path:
         if isinstance(part, int):

@@ -40,3 +40,21 @@ def test_merge_keys_may_be_overridden_without_a_duplicate_error():
 def test_kubernetes_scalars_keep_timestamps_as_text():
     doc = next(parse_yaml("when: 2024-01-01\nport: 80\non: yes\n", "t.yaml"))
     assert doc.data == {"when": "2024-01-01", "port": 80, True: True}
+
+
+@pytest.mark.parametrize("path, line, yaml_path", [
+    (("use", "mem"), 1, "use.mem"),  # merged from the anchor: the anchor's line, never negative
+    (("use", "cpu"), 4, "use.cpu"),  # overridden beside the merge
+    (("base", "cpu"), 1, "base.cpu"),
+])
+def test_merged_keys_point_at_a_real_line(path, line, yaml_path):
+    text = "base: &b {cpu: 1, mem: 2}\nuse:\n  <<: *b\n  cpu: 3\n"
+    doc = next(parse_yaml(text, "m.yaml"))
+    assert (doc.ref(*path).line, doc.ref(*path).yaml_path) == (line, yaml_path)
+
+
+def test_paths_render_the_same_every_time():
+    doc = next(parse_yaml("spec:\n  containers:\n  - name: a\n  - name: b\n", "p.yaml"))
+    refs = [doc.ref("spec", "containers", i, "name") for i in (0, 1, 0)]
+    assert [(r.line, r.yaml_path) for r in refs] == [
+        (3, "spec.containers[0].name"), (4, "spec.containers[1].name"), (3, "spec.containers[0].name")]
