@@ -22,30 +22,51 @@ from migrator.plan import model as p
 
 
 def to_data(obj: Any) -> Any:
-    if isinstance(obj, Finding):
-        return obj.to_dict()
-    if dataclasses.is_dataclass(obj):
-        out = {}
-        explicit = getattr(type(obj), "__plan_explicit__", False)
-        for f in dataclasses.fields(obj):
-            value = getattr(obj, f.name)
-            if not explicit and _is_default(f, value):
-                continue
-            out[f.name] = to_data(value)
-        return out
-    if isinstance(obj, (tuple, list)):
+    kind = type(obj)
+    if kind in _ATOMS:  # most values; checked first because plans have hundreds of thousands
+        return obj
+    if kind is tuple or kind is list:
         return [to_data(item) for item in obj]
-    if isinstance(obj, dict):
-        return {str(k): to_data(v) for k, v in obj.items()}
-    return obj
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        if isinstance(obj, Finding):
+            return obj.to_dict()
+        if not dataclasses.is_dataclass(obj):
+            if isinstance(obj, (tuple, list)):
+                return [to_data(item) for item in obj]
+            if isinstance(obj, dict):
+                return {str(k): to_data(v) for k, v in obj.items()}
+            return obj
+        fields = _fields_of(kind)
+    out = {}
+    for name, default in fields:
+        value = getattr(obj, name)
+        if default is not _NO_DEFAULT and value == default:
+            continue
+        out[name] = to_data(value)
+    return out
 
 
-def _is_default(f: dataclasses.Field, value: Any) -> bool:
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+_NO_DEFAULT = object()
+_FIELDS: dict[type, tuple[tuple[str, Any], ...]] = {}
+
+
+def _fields_of(cls: type) -> tuple[tuple[str, Any], ...]:
+    """(name, default) per field, the default being _NO_DEFAULT where every value is written
+    (no default, or a class marked __plan_explicit__). Factories are called once, here."""
+    explicit = getattr(cls, "__plan_explicit__", False)
+    fields = tuple((f.name, _NO_DEFAULT if explicit else _default_of(f)) for f in dataclasses.fields(cls))
+    _FIELDS[cls] = fields
+    return fields
+
+
+def _default_of(f: dataclasses.Field) -> Any:
     if f.default is not dataclasses.MISSING:
-        return value == f.default
+        return f.default
     if f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
-        return value == f.default_factory()  # type: ignore[misc]
-    return False
+        return f.default_factory()  # type: ignore[misc]
+    return _NO_DEFAULT
 
 
 def from_data(cls: Any, data: Any, where: str = "") -> Any:
@@ -156,17 +177,46 @@ def read_plan(path: str) -> p.MigrationPlan:
 _PLAIN = re.compile(r"^[A-Za-z_./][A-Za-z0-9_./@+-]*$")
 _UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 _RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
+_DOT_FLOAT = re.compile(r"^\.(?:[0-9]|inf$|nan$)", re.IGNORECASE)  # .5, .inf, .NaN read as floats
+
+
+_TEXTS: dict[str, str] = {}  # keys and values repeat across services: render each once
+_TEXTS_MAX = 1 << 17
 
 
 def _scalar(value: Any) -> str:
+    if type(value) is str:
+        text = _TEXTS.get(value)
+        if text is None:
+            text = _text(value)
+            if len(value) < 80 and len(_TEXTS) < _TEXTS_MAX:
+                _TEXTS[value] = text
+        return text
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value) if isinstance(value, float) else str(value)
-    text = str(value)
-    if _PLAIN.match(text) and text.lower() not in _RESERVED:
+    if isinstance(value, float):
+        return _float(value)
+    if isinstance(value, int):
+        return str(value)
+    return _text(str(value))
+
+
+def _float(value: float) -> str:
+    if value != value:
+        return ".nan"
+    if value in (float("inf"), float("-inf")):
+        return ".inf" if value > 0 else "-.inf"
+    text = repr(value)
+    # YAML 1.1 floats need a dot: 1e-05 would read back as a string
+    if "." not in text:
+        text = text.replace("e", ".0e") if "e" in text else text + ".0"
+    return text
+
+
+def _text(text: str) -> str:
+    if _PLAIN.match(text) and text.lower() not in _RESERVED and not _DOT_FLOAT.match(text):
         return text
     quoted = json.dumps(text, ensure_ascii=False)
     # JSON leaves DEL, C1 controls, line separators and non-characters raw; YAML readers reject or fold them.
@@ -200,19 +250,18 @@ def _emit(value: Any, indent: int, out: list[str]) -> None:
 
 
 def _emit_entry(head: str, item: Any, indent: int, out: list[str]) -> None:
-    if isinstance(item, dict) and item:
+    if not isinstance(item, (dict, list)):  # most entries: tested first
+        out.append(f"{head} {_scalar(item)}")
+    elif not item:
+        out.append(f"{head} {'{}' if isinstance(item, dict) else '[]'}")
+    elif isinstance(item, dict):
         out.append(head)
         _emit(item, indent + 2, out)
-    elif isinstance(item, list) and item:
-        if all(not isinstance(x, (dict, list)) for x in item) and len(item) <= 8:
-            out.append(f"{head} [{', '.join(_scalar(x) for x in item)}]")
-        else:
-            out.append(head)
-            _emit(item, indent, out)
-    elif isinstance(item, (dict, list)):
-        out.append(f"{head} {'{}' if isinstance(item, dict) else '[]'}")
+    elif len(item) <= 8 and not any(isinstance(x, (dict, list)) for x in item):
+        out.append(f"{head} [{', '.join(_scalar(x) for x in item)}]")
     else:
-        out.append(f"{head} {_scalar(item)}")
+        out.append(head)
+        _emit(item, indent, out)
 
 
 def _emit_item(pad: str, item: Any, indent: int, out: list[str]) -> None:

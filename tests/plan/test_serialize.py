@@ -1,3 +1,4 @@
+import pytest
 import yaml
 from hypothesis import given, strategies as st
 
@@ -43,3 +44,16 @@ _data = st.recursive(_scalars, lambda inner: st.one_of(
 @given(_data)
 def test_yaml_writer_reads_back_as_the_same_data(data):
     assert yaml.safe_load(dump_yaml(data)) == data
+
+
+@pytest.mark.parametrize("value, text", [
+    (1e-05, "1.0e-05\n"), (1e16, "1.0e+16\n"), (2.5, "2.5\n"), (float("inf"), ".inf\n"), (float("-inf"), "-.inf\n"),
+])
+def test_floats_read_back_as_floats(value, text):
+    assert dump_yaml(value) == text
+    assert yaml.safe_load(text) == value
+
+
+@pytest.mark.parametrize("text", [".Inf", ".nan", ".5", ".5e+3", "yes", "~", "null"])
+def test_strings_that_look_like_other_scalars_stay_strings(text):
+    assert yaml.safe_load(dump_yaml(text)) == text
