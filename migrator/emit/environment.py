@@ -3,6 +3,7 @@ scheduled tasks and secret containers."""
 
 from __future__ import annotations
 
+from migrator.emit import hcl
 from migrator.emit.hcl import Map
 from migrator.emit.inputs import (Notes, _drop_defaults, alb_key, default_capacity_strategy, dns_label,
                                   log_retention, task_inputs, workload_inputs)
@@ -43,8 +44,8 @@ def target_group_homes(env: p.EnvironmentPlan) -> dict[str, str]:
     """Target group key -> the load balancer that owns it (the first whose rules or default use it)."""
     homes: dict[str, str] = {}
     for lb in env.load_balancers:
-        used = [t.target_group for rule in lb.rules for t in rule.targets]
-        for tg in ([lb.default_target] if lb.default_target else []) + used:
+        defaults = [t.target_group for t in lb.default_targets] or ([lb.default_target] if lb.default_target else [])
+        for tg in defaults + [t.target_group for rule in lb.rules for t in rule.targets]:
             homes.setdefault(tg, lb.name)
     return homes
 
@@ -58,60 +59,91 @@ def _container_protocol(service: p.ServicePlan, target: p.LoadBalancerTarget) ->
     return ""
 
 
-def load_balancer_inputs(env: p.EnvironmentPlan, notes: Notes) -> Map:
-    homes = target_group_homes(env)
+def _health_check(service: p.ServicePlan, target: p.LoadBalancerTarget) -> dict:
+    """The target's own health check, else the service's readiness check for that container."""
+    hc = target.health_check
+    if hc == p.TargetHealthCheck() and service.health_check and service.health_check_container in ("", target.container):
+        hc = service.health_check
+    return _drop_defaults({k: getattr(hc, k) for k in _HEALTH_DEFAULTS}, _HEALTH_DEFAULTS)
+
+
+def _target_groups(env: p.EnvironmentPlan, lb: p.LoadBalancerPlan, https: bool, notes: Notes) -> Map:
     targets = {t.target_group: (s, t) for s in env.services for t in s.load_balancers}
+    groups = Map()
+    for tg, home in sorted(target_group_homes(env).items()):
+        if home != lb.name:
+            continue
+        if tg not in targets:
+            notes.add("emit.unknown-target-group", f"{env.name}: load balancer {lb.name} routes to target "
+                      f"group {tg}, which no service registers with; fix the plan")
+            continue
+        service, target = targets[tg]
+        version = {"grpc": "GRPC", "http2": "HTTP2"}.get(_container_protocol(service, target), "HTTP1")
+        groups[alb_key(tg)] = _drop_defaults({
+            "service": service.name, "port": target.container_port, "protocol": target.protocol,
+            "protocol_version": version if https else "HTTP1", "health_check": _health_check(service, target),
+        }, {"protocol": "HTTP", "protocol_version": "HTTP1", "health_check": {}})
+    return groups
+
+
+def _forward(targets: tuple[p.WeightedTarget, ...], groups: Map) -> list[dict]:
+    return [_drop_defaults({"target_group": alb_key(t.target_group), "weight": t.weight}, {"weight": 1})
+            for t in targets if alb_key(t.target_group) in groups]
+
+
+def _served_on_http(lb: p.LoadBalancerPlan, rule: p.ListenerRule) -> bool:
+    """With HTTPS, port 80 still serves a rule unless every host it matches has TLS."""
+    if not lb.redirect_http_to_https:
+        return True
+    hosts = rule.conditions.host_headers
+    return not hosts or not all(host in lb.tls_hosts for host in hosts)
+
+
+def load_balancer_inputs(env: p.EnvironmentPlan, notes: Notes) -> Map:
     out = Map()
     for lb in sorted(env.load_balancers, key=lambda lb: lb.name):
         https = bool(lb.certificate_arn)
         if lb.https and not https:
             notes.add("emit.https-without-certificate", f"{env.name}: load balancer {lb.name} should serve HTTPS "
                       "but has no certificate; set alb.certificate_arn in migrate.yaml and re-plan")
-        groups = Map()
-        for tg, home in sorted(homes.items()):
-            if home != lb.name:
-                continue
-            if tg not in targets:
-                notes.add("emit.unknown-target-group", f"{env.name}: load balancer {lb.name} routes to target "
-                          f"group {tg}, which no service registers with; fix the plan")
-                continue
-            service, target = targets[tg]
-            version = {"grpc": "GRPC", "http2": "HTTP2"}.get(_container_protocol(service, target), "HTTP1")
-            hc = target.health_check
-            groups[alb_key(tg)] = _drop_defaults({
-                "service": service.name, "port": target.container_port, "protocol": target.protocol,
-                "protocol_version": version if https else "HTTP1",
-                "health_check": _drop_defaults({k: getattr(hc, k) for k in _HEALTH_DEFAULTS}, _HEALTH_DEFAULTS),
-            }, {"protocol": "HTTP", "protocol_version": "HTTP1", "health_check": {}})
+        groups = _target_groups(env, lb, https, notes)
+        default = lb.default_targets or ((p.WeightedTarget(lb.default_target),) if lb.default_target else ())
         rules = Map()
         for rule in sorted(lb.rules, key=lambda r: r.priority):
-            forward = [t for t in rule.targets if alb_key(t.target_group) in groups]
+            forward = _forward(rule.targets, groups)
             if len(forward) != len(rule.targets):
                 notes.add("emit.rule-target-elsewhere", f"{env.name}: rule {rule.priority} of {lb.name} forwards to "
-                          "a target group another load balancer owns; that target was left out", rule.source)
-            if not forward:
+                          "a target group this load balancer does not own; that target was left out", rule.source)
+            if not forward and not rule.fixed_response:
                 continue
-            rules[str(rule.priority)] = _rule_inputs(rule, forward)
+            rules[str(rule.priority)] = _rule_inputs(rule, forward, https and _served_on_http(lb, rule))
         out[alb_key(lb.name)] = _drop_defaults({
+            "internal": lb.internal,
             "certificate_arn": lb.certificate_arn,
-            "default_target": alb_key(lb.default_target) if lb.default_target in targets else "",
+            "redirect_http_to_https": lb.redirect_http_to_https,
+            "default_action": _drop_defaults({"targets": _forward(default, groups),
+                                              "fixed_response": lb.default_fixed_response or 404},
+                                             {"targets": [], "fixed_response": 404}),
             "target_groups": groups, "rules": rules,
-        }, {"certificate_arn": "", "default_target": "", "target_groups": {}, "rules": {}})
+        }, {"internal": False, "certificate_arn": "", "redirect_http_to_https": False, "default_action": {},
+            "target_groups": {}, "rules": {}})
     return out
 
 
-def _rule_inputs(rule: p.ListenerRule, forward: list[p.WeightedTarget]) -> dict:
+def _rule_inputs(rule: p.ListenerRule, forward: list[dict], http: bool) -> dict:
     c = rule.conditions
-    return _drop_defaults({
+    return hcl.Commented(rule.origin, _drop_defaults({
         "priority": rule.priority,
         "service": rule.service,
+        "fixed_response": rule.fixed_response,
+        "http": http,
         "host_headers": list(c.host_headers),
         "path_patterns": list(c.path_patterns),
         "http_methods": list(c.http_methods),
         "http_headers": [{"name": name, "values": list(values)} for name, values in c.http_headers],
-        "targets": [_drop_defaults({"target_group": alb_key(t.target_group), "weight": t.weight}, {"weight": 1})
-                    for t in forward],
-    }, {"host_headers": [], "path_patterns": [], "http_methods": [], "http_headers": []})
+        "targets": forward,
+    }, {"service": "", "fixed_response": 0, "http": False, "host_headers": [], "path_patterns": [],
+        "http_methods": [], "http_headers": [], "targets": []}))
 
 
 def _autoscaling_inputs(scaling: p.Autoscaling) -> dict:
@@ -146,9 +178,6 @@ def service_inputs(env: p.EnvironmentPlan, service: p.ServicePlan, notes: Notes)
             continue
         balancers.append({"target_group": alb_key(target.target_group), "load_balancer": alb_key(homes[target.target_group]),
                           "container": target.container, "container_port": target.container_port})
-    if any(v.kind == "efs" for v in service.volumes):
-        notes.add("emit.efs-file-system", f"{env.name}: {service.name} mounts EFS access points; set "
-                  f"efs_file_system_id in envs/{dns_label(env.name)}/efs.auto.tfvars before applying", service.source)
     d = service.deployment
     values = {
         **workload_inputs(service.task, service.containers, service.volumes, secret_names, notes, service.source),
@@ -160,9 +189,7 @@ def service_inputs(env: p.EnvironmentPlan, service: p.ServicePlan, notes: Notes)
             "health_check_grace_period": d.health_check_grace_period,
         }, {"minimum_healthy_percent": 100, "maximum_percent": 200, "circuit_breaker": True, "rollback": True,
             "health_check_grace_period": 0}),
-        "capacity_provider_strategy": [_drop_defaults({"capacity_provider": c.capacity_provider, "weight": c.weight,
-                                                       "base": c.base}, {"weight": 1, "base": 0})
-                                       for c in service.capacity_provider_strategy],
+        "capacity_provider_strategy": _strategy(service.capacity_provider_strategy),
         "service_connect": _service_connect_inputs(service),
         "load_balancers": balancers,
         "task_role_arn": service.task_role_arn,
@@ -171,14 +198,43 @@ def service_inputs(env: p.EnvironmentPlan, service: p.ServicePlan, notes: Notes)
                                    "service_connect": [], "load_balancers": [], "task_role_arn": ""})
 
 
+def _strategy(items: tuple[p.CapacityProviderItem, ...]) -> list[dict]:
+    return [_drop_defaults({"capacity_provider": c.capacity_provider, "weight": c.weight, "base": c.base},
+                           {"weight": 1, "base": 0}) for c in items]
+
+
 def scheduled_task_inputs(env: p.EnvironmentPlan, job: p.ScheduledTaskPlan, notes: Notes) -> dict:
     secret_names = tuple(s.name for s in env.secrets)
     return _drop_defaults({
         "schedule": job.schedule,
         "timezone": job.timezone or "UTC",
         "enabled": job.enabled,
-        **workload_inputs(job.task, job.containers, (), secret_names, notes, job.source),
-    }, {"timezone": "UTC", "enabled": True})
+        **workload_inputs(job.task, job.containers, job.volumes, secret_names, notes, job.source),
+        "task_role_arn": job.task_role_arn,
+        "capacity_provider_strategy": _strategy(job.capacity_provider_strategy),
+    }, {"timezone": "UTC", "enabled": True, "task_role_arn": "", "capacity_provider_strategy": []})
+
+
+def job_inputs(env: p.EnvironmentPlan, job: p.JobPlan, notes: Notes) -> dict:
+    secret_names = tuple(s.name for s in env.secrets)
+    return _drop_defaults({
+        **workload_inputs(job.task, job.containers, job.volumes, secret_names, notes, job.source),
+        "task_role_arn": job.task_role_arn,
+    }, {"task_role_arn": ""})
+
+
+def efs_access_point_inputs(env: p.EnvironmentPlan) -> Map:
+    """One access point per volume key that any service, scheduled task or job mounts; where
+    several mount it, the details any of them gives are kept."""
+    points: dict[str, dict] = {}
+    for owner in sorted((*env.services, *env.scheduled_tasks, *env.jobs), key=lambda w: w.name):
+        for v in owner.volumes:
+            if v.kind == "efs" and v.efs_access_point:
+                known = points.setdefault(v.efs_access_point, {"root_directory": "", "uid": None, "gid": None})
+                for field, value in (("root_directory", v.efs_root_directory), ("uid", v.efs_uid), ("gid", v.efs_gid)):
+                    known[field] = known[field] or value
+    return Map((key, _drop_defaults({**point, "root_directory": point["root_directory"] or f"/{key}"},
+                                    {"uid": None, "gid": None})) for key, point in sorted(points.items()))
 
 
 def secret_container_inputs(env: p.EnvironmentPlan) -> Map:
@@ -195,6 +251,8 @@ def workloads_inputs(env: p.EnvironmentPlan, notes: Notes) -> dict:
         "services": Map((s.name, service_inputs(env, s, notes)) for s in sorted(env.services, key=lambda s: s.name)),
         "scheduled_tasks": Map((j.name, scheduled_task_inputs(env, j, notes))
                                for j in sorted(env.scheduled_tasks, key=lambda j: j.name)),
+        "jobs": Map((j.name, job_inputs(env, j, notes)) for j in sorted(env.jobs, key=lambda j: j.name)),
+        "efs_access_points": efs_access_point_inputs(env),
     }
 
 

@@ -21,6 +21,14 @@ class Map(dict):
     """A data map: keys are always quoted."""
 
 
+class Commented(dict):
+    """An object written with a `# comment` line above its attribute (where it came from)."""
+
+    def __init__(self, comment: str, values: dict):
+        super().__init__(values)
+        self.comment = " ".join(str(comment).split())
+
+
 def string(text: str) -> str:
     """A quoted HCL string. `${` and `%{` are escaped, so values never become templates."""
     out = []
@@ -97,6 +105,9 @@ def body_lines(attributes: dict, indent: int = 0, quoted: bool = False) -> list[
 
     for name, value in attributes.items():
         written = key(str(name), quoted)
+        if isinstance(value, Commented) and value.comment:
+            flush()
+            lines.append(f"{pad}# {value.comment}")
         if _is_inline(value):
             run.append((written, value_lines(value, indent)[0]))
             continue

@@ -59,8 +59,9 @@ def _drop_defaults(values: dict, defaults: dict) -> dict:
 
 def task_inputs(task: p.TaskSize) -> dict:
     return _drop_defaults({"cpu": task.cpu, "memory": task.memory, "cpu_architecture": task.cpu_architecture,
-                           "operating_system": task.operating_system},
-                          {"cpu_architecture": "X86_64", "operating_system": "LINUX"})
+                           "operating_system": task.operating_system,
+                           "ephemeral_storage_gib": task.ephemeral_storage_gib},
+                          {"cpu_architecture": "X86_64", "operating_system": "LINUX", "ephemeral_storage_gib": 0})
 
 
 def ecr_repository_arn(image: str) -> str | None:
@@ -82,14 +83,13 @@ def secret_reference(value_from: str, secret_names: tuple[str, ...]) -> tuple[st
             return None
         body = ":".join(parts[6:])
     for name in sorted(secret_names, key=len, reverse=True):
-        for candidate in (name, ):
-            if body == candidate:
-                return name, ""
-            if body.startswith(candidate + ":"):
-                return name, body[len(candidate) + 1:].split(":")[0]
-            suffixed = re.match(re.escape(candidate) + r"-[A-Za-z0-9]{6}(?::(.*))?$", body)
-            if suffixed:
-                return name, (suffixed.group(1) or "").split(":")[0]
+        if body == name:
+            return name, ""
+        if body.startswith(name + ":"):
+            return name, body[len(name) + 1:].split(":")[0]
+        suffixed = re.match(re.escape(name) + r"-[A-Za-z0-9]{6}(?::(.*))?$", body)  # the ARN's random suffix
+        if suffixed:
+            return name, (suffixed.group(1) or "").split(":")[0]
     return None
 
 
@@ -132,12 +132,13 @@ def container_inputs(c: p.ContainerPlan, secret_names: tuple[str, ...], notes: N
         "dependencies": [{"container": name, "condition": condition} for name, condition in c.depends_on],
         "stop_timeout": c.stop_timeout,
         "repository_credentials": c.repository_credentials,
+        "capabilities_add": list(c.capabilities_add),
     }
     return _drop_defaults(values, {
         "essential": True, "command": [], "args": [], "port_mappings": [], "environment": {}, "secrets": [],
         "cpu": 0, "memory": None, "memory_reservation": None, "health_check": None, "user": "",
         "readonly_root_filesystem": False, "working_directory": "", "mount_points": [], "dependencies": [],
-        "stop_timeout": None, "repository_credentials": "",
+        "stop_timeout": None, "repository_credentials": "", "capabilities_add": [],
     })
 
 

@@ -26,7 +26,7 @@ def _cell(text: str) -> str:
 def _environment_table(plan: p.MigrationPlan) -> list[str]:
     envs = plan.environments
     rows = [
-        ("services / scheduled tasks", lambda e: f"{len(e.services)} / {len(e.scheduled_tasks)}"),
+        ("services / scheduled tasks / jobs", lambda e: f"{len(e.services)} / {len(e.scheduled_tasks)} / {len(e.jobs)}"),
         ("load balancers", lambda e: ", ".join(lb.name for lb in e.load_balancers) or "none"),
         ("availability zones", lambda e: str(e.settings.az_count)),
         ("NAT gateways", lambda e: str(e.settings.nat_gateways)),
@@ -38,6 +38,9 @@ def _environment_table(plan: p.MigrationPlan) -> list[str]:
         ("deletion protection", lambda e: "yes" if e.settings.deletion_protection else "no"),
         ("Container Insights", lambda e: "yes" if e.settings.container_insights else "no"),
         ("secrets (containers only)", lambda e: str(len(e.secrets))),
+        ("EFS volumes", lambda e: str(len({v.efs_access_point for w in (*e.services, *e.scheduled_tasks, *e.jobs)
+                                           for v in w.volumes if v.kind == "efs"}))),
+        ("planned Fargate cost / month", lambda e: f"${e.monthly_cost_usd:,.0f}" if e.monthly_cost_usd else "-"),
     ]
     lines = ["| | " + " | ".join(e.name for e in envs) + " |", "| --- |" + " --- |" * len(envs)]
     lines += [f"| {label} | " + " | ".join(_cell(get(e)) for e in envs) + " |" for label, get in rows]
@@ -54,10 +57,18 @@ def _waves(env: p.EnvironmentPlan) -> list[str]:
 
 
 def _findings(env: p.EnvironmentPlan, extra: list[Finding]) -> list[str]:
+    """Warnings and errors grouped by code, errors first, so twenty of the same read as one decision."""
     shown = sorted({f for f in (*env.findings, *extra) if f.severity >= Severity.WARNING}, key=Finding.sort_key)
     if not shown:
         return ["None at warning level or above."]
-    return [f"- **{f.severity}** `{f.code}` {_cell(f.message)} ({f.source})" for f in shown]
+    groups: dict[str, list[Finding]] = {}
+    for finding in shown:
+        groups.setdefault(finding.code, []).append(finding)
+    lines = []
+    for code, found in sorted(groups.items(), key=lambda item: (-max(f.severity for f in item[1]), item[0])):
+        lines += [f"- **{found[0].severity}** `{code}` ({len(found)})"]
+        lines += [f"  - {_cell(f.message)} ({f.source})" for f in found]
+    return lines
 
 
 def readme_text(plan: p.MigrationPlan, emit_findings: dict[str, list[Finding]]) -> str:
@@ -83,6 +94,7 @@ def readme_text(plan: p.MigrationPlan, emit_findings: dict[str, list[Finding]]) 
         "| `modules/service` | ECS service: security group, Service Connect, deployment circuit breaker, autoscaling |",
         "| `modules/alb` | load balancer, listeners (HTTPS with a certificate), target groups, listener rules |",
         "| `modules/scheduled-task` | EventBridge Scheduler schedule that runs a task (Kubernetes CronJobs) |",
+        "| `modules/efs` | encrypted EFS file system with one access point per Kubernetes volume claim |",
         "| `envs/<env>/` | one root module per environment: `terraform.tfvars` holds its settings, "
         "`services.auto.tfvars` its services, load balancers, scheduled tasks and secret containers |",
         "| `global/` | ECR repositories (scan on push, immutable tags, keep the last 30 images), state bucket and lock table |",
@@ -105,6 +117,10 @@ def readme_text(plan: p.MigrationPlan, emit_findings: dict[str, list[Finding]]) 
         "4. Load the secret values (next section), then force a new deployment of the services that read them",
         "   (`aws ecs update-service --cluster <cluster> --service <name> --force-new-deployment`).",
         "5. Grant each task role what the application calls in AWS (`terraform output task_role_arns`).",
+        "   Copy the data of persistent volumes to EFS before their services move (AWS DataSync, or a task",
+        "   that mounts both). Kubernetes Jobs are task definitions: start one with the command in",
+        "   `terraform output jobs`. Scheduled tasks and jobs are not Service Connect clients (ECS gives",
+        "   that to services only): they reach services through a load balancer or Cloud Map DNS.",
         "6. Cut over wave by wave (below): point each host at the load balancer (`terraform output load_balancers`),",
         "   watch with `migrate verify --env <env>`, then move the next wave.",
         "",

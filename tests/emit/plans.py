@@ -16,7 +16,8 @@ SRC = p.Source("k8s/shop.yaml", 12)
 def web_service() -> p.ServicePlan:
     return p.ServicePlan(
         name="web", namespace="shop", workload_kind="Deployment", source=SRC,
-        task=p.TaskSize(cpu=512, memory=1024, cpu_architecture="ARM64", requested_cpu=300, requested_memory=600),
+        task=p.TaskSize(cpu=512, memory=1024, cpu_architecture="ARM64", requested_cpu=300, requested_memory=600,
+                        ephemeral_storage_gib=40),
         containers=(
             p.ContainerPlan(
                 name="web", image="123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web:1.2.3",
@@ -32,7 +33,7 @@ def web_service() -> p.ServicePlan:
                                                     interval=10, start_period=20),
                 user="1000", readonly_root_filesystem=True, working_directory="/app",
                 mount_points=(p.MountPoint("scratch", "/tmp"),),
-                depends_on=(("migrate", "SUCCESS"),), stop_timeout=30,
+                depends_on=(("migrate", "SUCCESS"),), stop_timeout=30, capabilities_add=("SYS_PTRACE",),
             ),
             p.ContainerPlan(name="migrate", image="ghcr.io/shop/web:1.2.3", essential=False,
                             args=("migrate",), repository_credentials=SECRET_ARN.replace("db-AbCdEf", "ghcr-XyZ123")),
@@ -50,7 +51,9 @@ def web_service() -> p.ServicePlan:
         capacity_provider_strategy=(p.CapacityProviderItem("FARGATE", base=1),
                                     p.CapacityProviderItem("FARGATE_SPOT", weight=3)),
         task_role_arn="arn:aws:iam::123456789012:role/shop-web",
-        volumes=(p.VolumePlan("scratch", "task"), p.VolumePlan("shared", "efs", "fsap-0123456789abcdef0")),
+        volumes=(p.VolumePlan("scratch", "task"),
+                 p.VolumePlan("shared", "efs", "web-shared", efs_root_directory="/web/shared", efs_uid=1000,
+                              efs_gid=1000, size_gib=10, claim="shop/web-shared")),
         wave=2, group="critical",
     )
 
@@ -62,7 +65,9 @@ def api_service() -> p.ServicePlan:
         containers=(p.ContainerPlan(name="api", image="ghcr.io/shop/api:2",
                                     port_mappings=(p.PortMapping("grpc", 50051, app_protocol="grpc"),)),),
         service_connect=(p.ServiceConnectEntry("grpc", "api", "api", 50051),),
-        load_balancers=(p.LoadBalancerTarget("api-grpc", "api", 50051),),
+        load_balancers=(p.LoadBalancerTarget("api-grpc", "api", 50051),
+                        p.LoadBalancerTarget("api-admin", "api", 50051)),
+        health_check=p.TargetHealthCheck(path="/ready", matcher="200"), health_check_container="api",
     )
 
 
@@ -75,6 +80,8 @@ def full_environment(name: str = "prod") -> p.EnvironmentPlan:
                                            http_headers=(("X-Canary", ("1",)),)),
                        (p.WeightedTarget("api-grpc", 90), p.WeightedTarget("web-http", 10)), "api", SRC),
         p.ListenerRule(20, p.RuleCondition(host_headers=("shop.example.com",)), (p.WeightedTarget("web-http"),),
+                       "web", origin="Ingress shop/web shop.example.com/ (Prefix)"),
+        p.ListenerRule(30, p.RuleCondition(host_headers=("legacy.example.com",)), (p.WeightedTarget("web-http"),),
                        "web"),
     )
     return p.EnvironmentPlan(
@@ -85,10 +92,25 @@ def full_environment(name: str = "prod") -> p.EnvironmentPlan:
             schedule="cron(0 3 * * ? *)", timezone="Europe/Berlin", task=p.TaskSize(256, 512),
             containers=(p.ContainerPlan(name="report", image="ghcr.io/shop/report:1",
                                         secrets=(p.SecretRef("DB_PASSWORD", "prod/shop/db:password"),)),),
-            enabled=False),),
-        load_balancers=(p.LoadBalancerPlan(
-            name="main", hosts=("shop.example.com",), rules=rules, default_target="web-http", https=True,
-            certificate_arn="arn:aws:acm:us-east-1:123456789012:certificate/abc"),),
+            enabled=False, volumes=(p.VolumePlan("shared", "efs", "web-shared"),),
+            task_role_arn="arn:aws:iam::123456789012:role/shop-report",
+            capacity_provider_strategy=(p.CapacityProviderItem("FARGATE_SPOT"),)),),
+        jobs=(p.JobPlan(name="db-migrate", namespace="shop", source=p.Source("k8s/job.yaml", 1),
+                        task=p.TaskSize(512, 1024),
+                        containers=(p.ContainerPlan(name="migrate", image="ghcr.io/shop/web:1.2.3", args=("migrate",),
+                                                    secrets=(p.SecretRef("DB_PASSWORD", "prod/shop/db:password"),)),),
+                        volumes=(p.VolumePlan("data", "efs", "db-data", efs_uid=999),)),),
+        load_balancers=(
+            p.LoadBalancerPlan(
+                name="main", hosts=("shop.example.com", "legacy.example.com"), rules=rules,
+                default_target="web-http", https=True, redirect_http_to_https=True, tls_hosts=("shop.example.com",),
+                certificate_arn="arn:aws:acm:us-east-1:123456789012:certificate/abc"),
+            p.LoadBalancerPlan(
+                name="internal", internal=True, rules=(p.ListenerRule(
+                    5, p.RuleCondition(path_patterns=("/maintenance",)), (), "", fixed_response=503,
+                    origin="Ingress shop/maintenance /maintenance (Exact)"),),
+                default_targets=(p.WeightedTarget("api-admin", 1, "api"),), default_fixed_response=0),
+        ),
         secrets=(p.SecretPlan("prod/shop/db", ("password", "user"), SRC, "Kubernetes Secret shop/db"),
                  p.SecretPlan("prod/shop/ghcr", (".dockerconfigjson",), SRC)),
         waves=(("api",), ("web",)),

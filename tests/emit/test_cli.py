@@ -20,8 +20,9 @@ def test_emit_writes_the_tree_and_says_where_to_look_next(plan_file, tmp_path):
     result = run_cli("emit", "--plan", str(plan_file), "--env", "prod", "--out", str(out))
     assert result.code == 0, result.stderr
     assert (out / "envs/prod/services.auto.tfvars").is_file() and not (out / "envs/staging").exists()
-    assert f"{out}: 43 written, 0 unchanged, 0 removed (prod); next: see {out}/README.md" in result.stdout
-    assert "emit.efs-file-system" in result.stdout
+    assert f"{out}: 48 written, 0 unchanged, 0 removed (prod); next: see {out}/README.md" in result.stdout
+    staging = run_cli("emit", "--plan", str(plan_file), "--env", "staging", "--out", str(out))
+    assert "migration-plan.yaml: emit.https-without-certificate staging: load balancer main" in staging.stdout
     assert "envs/prod/main.tf" in json.loads((out / MANIFEST).read_text())["files"]
 
 

@@ -58,7 +58,7 @@ def test_settings_come_from_the_environment():
 def test_every_service_field_reaches_the_variables():
     env = plans.full_environment()
     web = service_inputs(env, plans.web_service(), Notes())
-    assert web["task"] == {"cpu": 512, "memory": 1024, "cpu_architecture": "ARM64"}
+    assert web["task"] == {"cpu": 512, "memory": 1024, "cpu_architecture": "ARM64", "ephemeral_storage_gib": 40}
     main = web["containers"][0]
     assert main["command"] == ["/bin/server"] and main["args"] == ["--port", "8080"]
     assert main["port_mappings"] == [{"name": "http", "container_port": 8080, "app_protocol": "http"},
@@ -75,10 +75,10 @@ def test_every_service_field_reaches_the_variables():
         ("1000", True, "/app", 30)
     assert main["mount_points"] == [{"source_volume": "scratch", "container_path": "/tmp"}]
     assert main["dependencies"] == [{"container": "migrate", "condition": "SUCCESS"}]
+    assert main["capabilities_add"] == ["SYS_PTRACE"]
     sidecar = web["containers"][1]
     assert sidecar["essential"] is False and sidecar["repository_credentials"].endswith("prod/shop/ghcr-XyZ123")
-    assert web["volumes"] == [{"name": "scratch"},
-                              {"name": "shared", "kind": "efs", "efs_access_point": "fsap-0123456789abcdef0"}]
+    assert web["volumes"] == [{"name": "scratch"}, {"name": "shared", "kind": "efs", "efs_access_point": "web-shared"}]
     assert web["ecr_repository_arns"] == ["arn:aws:ecr:us-east-1:123456789012:repository/shop/web"]
     assert web["desired_count"] == 3
     assert web["autoscaling"] == {"min_capacity": 2, "max_capacity": 10, "policies": {
@@ -113,8 +113,10 @@ def test_load_balancer_rules_keep_priorities_weights_and_conditions():
     lbs = load_balancer_inputs(plans.full_environment(), Notes())
     main = lbs["main"]
     assert main["certificate_arn"] == "arn:aws:acm:us-east-1:123456789012:certificate/abc"
-    assert main["default_target"] == "web-http"
-    assert main["target_groups"]["api-grpc"] == {"service": "api", "port": 50051, "protocol_version": "GRPC"}
+    assert main["redirect_http_to_https"] is True
+    assert main["default_action"] == {"targets": [{"target_group": "web-http"}]}
+    assert main["target_groups"]["api-grpc"] == {"service": "api", "port": 50051, "protocol_version": "GRPC",
+                                                 "health_check": {"path": "/ready", "matcher": "200"}}
     assert main["target_groups"]["web-http"]["health_check"] == {"path": "/healthz", "matcher": "200",
                                                                  "interval": 15, "healthy_threshold": 2}
     assert main["rules"]["10"] == {
@@ -122,7 +124,21 @@ def test_load_balancer_rules_keep_priorities_weights_and_conditions():
         "http_methods": ["GET", "POST"], "http_headers": [{"name": "X-Canary", "values": ["1"]}],
         "targets": [{"target_group": "api-grpc", "weight": 90}, {"target_group": "web-http", "weight": 10}],
     }
-    assert list(main["rules"]) == ["10", "20"]
+    assert list(main["rules"]) == ["10", "20", "30"]
+    assert main["rules"]["20"].comment == "Ingress shop/web shop.example.com/ (Prefix)"
+
+
+@pytest.mark.parametrize("priority, on_http", [("10", False), ("20", False), ("30", True)])
+def test_port_80_keeps_serving_hosts_the_certificate_does_not_cover(priority, on_http):
+    rule = load_balancer_inputs(plans.full_environment(), Notes())["main"]["rules"][priority]
+    assert rule.get("http", False) is on_http
+
+
+def test_internal_load_balancer_with_weighted_default_and_fixed_response_rule():
+    internal = load_balancer_inputs(plans.full_environment(), Notes())["internal"]
+    assert internal["internal"] is True and "certificate_arn" not in internal
+    assert internal["default_action"] == {"targets": [{"target_group": "api-admin"}]}
+    assert internal["rules"] == {"5": {"priority": 5, "fixed_response": 503, "path_patterns": ["/maintenance"]}}
 
 
 def test_https_without_certificate_is_a_finding_and_grpc_falls_back_to_http1():
@@ -143,4 +159,18 @@ def test_problems_the_terraform_cannot_express_become_findings():
     values = workloads_inputs(dataclasses.replace(env, services=(*env.services, orphan)), notes)
     assert "load_balancers" not in values["services"]["orphan"]
     codes = sorted(f.code for f in notes.findings)
-    assert codes == ["emit.efs-file-system", "emit.secret-unknown", "emit.unrouted-target-group"]
+    assert codes == ["emit.secret-unknown", "emit.unrouted-target-group"]
+
+
+def test_scheduled_tasks_jobs_and_efs_access_points():
+    values = workloads_inputs(plans.full_environment(), Notes())
+    report = values["scheduled_tasks"]["nightly-report"]
+    assert (report["schedule"], report["timezone"], report["enabled"]) == ("cron(0 3 * * ? *)", "Europe/Berlin", False)
+    assert report["capacity_provider_strategy"] == [{"capacity_provider": "FARGATE_SPOT"}]
+    assert report["task_role_arn"] == "arn:aws:iam::123456789012:role/shop-report"
+    assert report["volumes"] == [{"name": "shared", "kind": "efs", "efs_access_point": "web-shared"}]
+    assert values["jobs"]["db-migrate"]["containers"][0]["args"] == ["migrate"]
+    assert values["efs_access_points"] == {
+        "db-data": {"root_directory": "/db-data", "uid": 999},
+        "web-shared": {"root_directory": "/web/shared", "uid": 1000, "gid": 1000},
+    }

@@ -3,6 +3,11 @@ locals {
 
   target_groups = merge([for key, alb in module.alb : alb.target_groups]...)
 
+  efs = length(var.efs_access_points) > 0 ? {
+    file_system_id   = module.efs[0].file_system_id
+    access_point_ids = module.efs[0].access_point_ids
+  } : null
+
   execute_command = var.enable_execute_command ? {
     log_group_arn = module.cluster.exec_log_group_arn
     kms_key_arn   = aws_kms_key.this.arn
@@ -92,6 +97,18 @@ module "cluster" {
   kms_key_arn                        = aws_kms_key.this.arn
 }
 
+module "efs" {
+  source = "../../modules/efs"
+  count  = length(var.efs_access_points) > 0 ? 1 : 0
+
+  name                     = local.name
+  vpc_id                   = module.network.vpc_id
+  subnet_ids               = module.network.private_subnet_ids
+  client_security_group_id = module.cluster.peers_security_group_id
+  access_points            = var.efs_access_points
+  kms_key_arn              = aws_kms_key.this.arn
+}
+
 # Containers for the Kubernetes Secrets, without values: load them as README.md says.
 resource "aws_secretsmanager_secret" "this" {
   for_each = var.secrets
@@ -107,18 +124,21 @@ module "alb" {
   source   = "../../modules/alb"
   for_each = var.load_balancers
 
-  name                = "${local.name}-${each.key}"
-  vpc_id              = module.network.vpc_id
-  vpc_cidr_block      = module.network.vpc_cidr_block
-  subnet_ids          = module.network.public_subnet_ids
-  ingress_cidr_blocks = var.alb_ingress_cidr_blocks
-  certificate_arn     = each.value.certificate_arn
-  deletion_protection = var.deletion_protection
-  access_logs         = var.alb_access_logs
-  web_acl_arn         = var.alb_web_acl_arn
-  default_target      = each.value.default_target
-  target_groups       = each.value.target_groups
-  rules               = each.value.rules
+  name           = "${local.name}-${each.key}"
+  vpc_id         = module.network.vpc_id
+  vpc_cidr_block = module.network.vpc_cidr_block
+  internal       = each.value.internal
+  # Internal load balancers sit with the tasks and answer only inside the VPC.
+  subnet_ids             = each.value.internal ? module.network.private_subnet_ids : module.network.public_subnet_ids
+  ingress_cidr_blocks    = each.value.internal ? [module.network.vpc_cidr_block] : var.alb_ingress_cidr_blocks
+  certificate_arn        = each.value.certificate_arn
+  redirect_http_to_https = each.value.redirect_http_to_https
+  deletion_protection    = var.deletion_protection
+  access_logs            = var.alb_access_logs
+  web_acl_arn            = var.alb_web_acl_arn
+  default_action         = each.value.default_action
+  target_groups          = each.value.target_groups
+  rules                  = each.value.rules
 }
 
 module "service" {
@@ -139,7 +159,7 @@ module "service" {
   task                = each.value.task
   containers          = each.value.containers
   volumes             = each.value.volumes
-  efs_file_system_id  = var.efs_file_system_id
+  efs                 = local.efs
   secret_arns         = { for name, secret in aws_secretsmanager_secret.this : name => secret.arn }
   ecr_repository_arns = each.value.ecr_repository_arns
   task_role_arn       = each.value.task_role_arn
@@ -163,25 +183,63 @@ module "scheduled_task" {
   source   = "../../modules/scheduled-task"
   for_each = var.scheduled_tasks
 
-  name                    = each.key
-  family                  = "${local.name}-${each.key}"
-  region                  = var.region
-  schedule                = each.value.schedule
-  timezone                = each.value.timezone
-  enabled                 = each.value.enabled
-  cluster_arn             = module.cluster.arn
-  vpc_id                  = module.network.vpc_id
-  subnet_ids              = module.network.private_subnet_ids
-  peers_security_group_id = module.cluster.peers_security_group_id
+  name                       = each.key
+  family                     = "${local.name}-${each.key}"
+  region                     = var.region
+  schedule                   = each.value.schedule
+  timezone                   = each.value.timezone
+  enabled                    = each.value.enabled
+  capacity_provider_strategy = each.value.capacity_provider_strategy
+  cluster_arn                = module.cluster.arn
+  vpc_id                     = module.network.vpc_id
+  subnet_ids                 = module.network.private_subnet_ids
+  peers_security_group_id    = module.cluster.peers_security_group_id
 
   task                = each.value.task
   containers          = each.value.containers
   volumes             = each.value.volumes
-  efs_file_system_id  = var.efs_file_system_id
+  efs                 = local.efs
   secret_arns         = { for name, secret in aws_secretsmanager_secret.this : name => secret.arn }
   ecr_repository_arns = each.value.ecr_repository_arns
   task_role_arn       = each.value.task_role_arn
   log_group_name      = "/ecs/${local.name}/${each.key}"
   log_retention_days  = var.log_retention_days
   kms_key_arn         = aws_kms_key.this.arn
+}
+
+module "job" {
+  source   = "../../modules/task-definition"
+  for_each = var.jobs
+
+  name                = "${local.name}-${each.key}"
+  region              = var.region
+  task                = each.value.task
+  containers          = each.value.containers
+  volumes             = each.value.volumes
+  efs                 = local.efs
+  secret_arns         = { for name, secret in aws_secretsmanager_secret.this : name => secret.arn }
+  ecr_repository_arns = each.value.ecr_repository_arns
+  task_role_arn       = each.value.task_role_arn
+  log_group_name      = "/ecs/${local.name}/${each.key}"
+  log_retention_days  = var.log_retention_days
+  kms_key_arn         = aws_kms_key.this.arn
+}
+
+# One-off jobs accept no connections; they call out, and join the peers group to reach services.
+resource "aws_security_group" "jobs" {
+  count = length(var.jobs) > 0 ? 1 : 0
+
+  name        = "${local.name}-jobs"
+  description = "One-off tasks of ${local.name}: no inbound traffic."
+  vpc_id      = module.network.vpc_id
+  tags        = { Name = "${local.name}-jobs" }
+}
+
+resource "aws_vpc_security_group_egress_rule" "jobs" {
+  count = length(var.jobs) > 0 ? 1 : 0
+
+  security_group_id = aws_security_group.jobs[0].id
+  description       = "Images, AWS APIs and the services the jobs call"
+  ip_protocol       = "-1"
+  cidr_ipv4         = "0.0.0.0/0"
 }

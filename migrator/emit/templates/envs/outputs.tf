@@ -30,3 +30,20 @@ output "task_role_arns" {
     { for name, job in module.scheduled_task : name => job.task_role_arn },
   )
 }
+
+output "jobs" {
+  description = "How to start each one-off job: `aws ecs run-task --cluster <cluster> --task-definition <task_definition> --launch-type FARGATE --network-configuration '<network_configuration>'`."
+  value = {
+    for name, job in module.job : name => {
+      cluster         = module.cluster.name
+      task_definition = job.arn
+      network_configuration = jsonencode({
+        awsvpcConfiguration = {
+          subnets        = module.network.private_subnet_ids
+          securityGroups = [aws_security_group.jobs[0].id, module.cluster.peers_security_group_id]
+          assignPublicIp = "DISABLED"
+        }
+      })
+    }
+  }
+}

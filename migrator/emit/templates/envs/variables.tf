@@ -92,10 +92,14 @@ variable "secret_recovery_window_days" {
   default     = 30
 }
 
-variable "efs_file_system_id" {
-  description = "EFS file system of the `efs` volumes, if any service has one."
-  type        = string
-  default     = null
+variable "efs_access_points" {
+  description = "EFS access points by key, one per Kubernetes volume claim the tasks mount. Empty: no file system."
+  type = map(object({
+    root_directory = string
+    uid            = optional(number)
+    gid            = optional(number)
+  }))
+  default = {}
 }
 
 variable "alb_ingress_cidr_blocks" {
@@ -131,8 +135,16 @@ variable "secrets" {
 variable "load_balancers" {
   description = "Application Load Balancers by key, with their target groups and listener rules; see modules/alb."
   type = map(object({
-    certificate_arn = optional(string, "")
-    default_target  = optional(string, "")
+    internal               = optional(bool, false)
+    certificate_arn        = optional(string, "")
+    redirect_http_to_https = optional(bool, false)
+    default_action = optional(object({
+      targets = optional(list(object({
+        target_group = string
+        weight       = optional(number, 1)
+      })), [])
+      fixed_response = optional(number, 404)
+    }), {})
     target_groups = optional(map(object({
       service              = string
       port                 = number
@@ -151,19 +163,21 @@ variable "load_balancers" {
       }), {})
     })), {})
     rules = optional(map(object({
-      priority      = number
-      service       = string
-      host_headers  = optional(list(string), [])
-      path_patterns = optional(list(string), [])
-      http_methods  = optional(list(string), [])
+      priority       = number
+      service        = optional(string, "")
+      fixed_response = optional(number, 0)
+      http           = optional(bool, false)
+      host_headers   = optional(list(string), [])
+      path_patterns  = optional(list(string), [])
+      http_methods   = optional(list(string), [])
       http_headers = optional(list(object({
         name   = string
         values = list(string)
       })), [])
-      targets = list(object({
+      targets = optional(list(object({
         target_group = string
         weight       = optional(number, 1)
-      }))
+      })), [])
     })), {})
   }))
   default = {}
@@ -224,6 +238,23 @@ variable "scheduled_tasks" {
     schedule = string
     timezone = optional(string, "UTC")
     enabled  = optional(bool, true)
+    task = @@task@@
+    containers = @@containers@@
+    volumes = optional(@@volumes@@, [])
+    ecr_repository_arns = optional(list(string), [])
+    task_role_arn       = optional(string, "")
+    capacity_provider_strategy = optional(list(object({
+      capacity_provider = string
+      weight            = optional(number, 1)
+      base              = optional(number, 0)
+    })), [])
+  }))
+  default = {}
+}
+
+variable "jobs" {
+  description = "One-off tasks (Kubernetes Jobs) by name: task definitions to start with `aws ecs run-task` (see the `jobs` output)."
+  type = map(object({
     task = @@task@@
     containers = @@containers@@
     volumes = optional(@@volumes@@, [])

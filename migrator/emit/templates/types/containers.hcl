@@ -41,4 +41,5 @@ list(object({
   })), [])
   stop_timeout           = optional(number)
   repository_credentials = optional(string, "")
+  capabilities_add       = optional(list(string), [])
 }))

@@ -9,9 +9,17 @@ locals {
     )
   }
 
-  # Rules attach to the HTTPS listener when there is one; plain HTTP then only redirects.
+  # The rules live on the HTTPS listener when there is one. Port 80 then redirects to HTTPS
+  # (`redirect_http_to_https`), and serves itself only the rules marked `http`: hosts the
+  # certificate does not cover keep working over plain HTTP as they did before.
   rules_listener_arn = local.https ? aws_lb_listener.https[0].arn : aws_lb_listener.http.arn
-  default_forward    = var.default_target != ""
+  http_redirects     = local.https && var.redirect_http_to_https
+  http_rules         = local.https ? { for key, rule in var.rules : key => rule if rule.http } : {}
+  default_forward    = length(var.default_action.targets) > 0
+  listener_rules = merge(
+    { for key, rule in var.rules : key => merge(rule, { listener = "routing" }) },
+    { for key, rule in local.http_rules : "http-${key}" => merge(rule, { listener = "http" }) },
+  )
 }
 
 resource "aws_security_group" "this" {
@@ -21,15 +29,19 @@ resource "aws_security_group" "this" {
   tags        = merge(var.tags, { Name = "${var.name}-alb" })
 }
 
+# Keyed by port and position, not by CIDR, so the keys are known before the VPC exists.
 resource "aws_vpc_security_group_ingress_rule" "this" {
-  for_each = { for pair in setproduct(local.https ? [80, 443] : [80], var.ingress_cidr_blocks) : "${pair[0]}-${pair[1]}" => pair }
+  for_each = {
+    for pair in setproduct(local.https ? [80, 443] : [80], range(length(var.ingress_cidr_blocks))) :
+    "${pair[0]}-${pair[1]}" => { port = pair[0], cidr = var.ingress_cidr_blocks[pair[1]] }
+  }
 
   security_group_id = aws_security_group.this.id
-  description       = "HTTP${each.value[0] == 443 ? "S" : ""} from ${each.value[1]}"
+  description       = each.value.port == 443 ? "HTTPS" : "HTTP"
   ip_protocol       = "tcp"
-  from_port         = each.value[0]
-  to_port           = each.value[0]
-  cidr_ipv4         = each.value[1]
+  from_port         = each.value.port
+  to_port           = each.value.port
+  cidr_ipv4         = each.value.cidr
 }
 
 resource "aws_vpc_security_group_egress_rule" "tasks" {
@@ -96,11 +108,10 @@ resource "aws_lb_listener" "http" {
   protocol          = "HTTP"
 
   default_action {
-    type             = local.https ? "redirect" : (local.default_forward ? "forward" : "fixed-response")
-    target_group_arn = !local.https && local.default_forward ? aws_lb_target_group.this[var.default_target].arn : null
+    type = local.http_redirects ? "redirect" : (local.default_forward ? "forward" : "fixed-response")
 
     dynamic "redirect" {
-      for_each = local.https ? [1] : []
+      for_each = local.http_redirects ? [1] : []
 
       content {
         port        = "443"
@@ -109,13 +120,28 @@ resource "aws_lb_listener" "http" {
       }
     }
 
+    dynamic "forward" {
+      for_each = !local.http_redirects && local.default_forward ? [var.default_action.targets] : []
+
+      content {
+        dynamic "target_group" {
+          for_each = forward.value
+
+          content {
+            arn    = aws_lb_target_group.this[target_group.value.target_group].arn
+            weight = target_group.value.weight
+          }
+        }
+      }
+    }
+
     dynamic "fixed_response" {
-      for_each = !local.https && !local.default_forward ? [1] : []
+      for_each = !local.http_redirects && !local.default_forward ? [var.default_action.fixed_response] : []
 
       content {
         content_type = "text/plain"
-        message_body = "Not Found"
-        status_code  = "404"
+        message_body = fixed_response.value == 404 ? "Not Found" : "Unavailable"
+        status_code  = tostring(fixed_response.value)
       }
     }
   }
@@ -133,16 +159,30 @@ resource "aws_lb_listener" "https" {
   certificate_arn   = var.certificate_arn
 
   default_action {
-    type             = local.default_forward ? "forward" : "fixed-response"
-    target_group_arn = local.default_forward ? aws_lb_target_group.this[var.default_target].arn : null
+    type = local.default_forward ? "forward" : "fixed-response"
+
+    dynamic "forward" {
+      for_each = local.default_forward ? [var.default_action.targets] : []
+
+      content {
+        dynamic "target_group" {
+          for_each = forward.value
+
+          content {
+            arn    = aws_lb_target_group.this[target_group.value.target_group].arn
+            weight = target_group.value.weight
+          }
+        }
+      }
+    }
 
     dynamic "fixed_response" {
-      for_each = local.default_forward ? [] : [1]
+      for_each = local.default_forward ? [] : [var.default_action.fixed_response]
 
       content {
         content_type = "text/plain"
-        message_body = "Not Found"
-        status_code  = "404"
+        message_body = fixed_response.value == 404 ? "Not Found" : "Unavailable"
+        status_code  = tostring(fixed_response.value)
       }
     }
   }
@@ -151,22 +191,36 @@ resource "aws_lb_listener" "https" {
 }
 
 resource "aws_lb_listener_rule" "this" {
-  for_each = var.rules
+  for_each = local.listener_rules
 
-  listener_arn = local.rules_listener_arn
+  listener_arn = each.value.listener == "http" ? aws_lb_listener.http.arn : local.rules_listener_arn
   priority     = each.value.priority
 
   action {
-    type = "forward"
+    type = each.value.fixed_response > 0 ? "fixed-response" : "forward"
 
-    forward {
-      dynamic "target_group" {
-        for_each = each.value.targets
+    dynamic "forward" {
+      for_each = each.value.fixed_response > 0 ? [] : [each.value.targets]
 
-        content {
-          arn    = aws_lb_target_group.this[target_group.value.target_group].arn
-          weight = target_group.value.weight
+      content {
+        dynamic "target_group" {
+          for_each = forward.value
+
+          content {
+            arn    = aws_lb_target_group.this[target_group.value.target_group].arn
+            weight = target_group.value.weight
+          }
         }
+      }
+    }
+
+    dynamic "fixed_response" {
+      for_each = each.value.fixed_response > 0 ? [each.value.fixed_response] : []
+
+      content {
+        content_type = "text/plain"
+        message_body = "Fixed response ${fixed_response.value}"
+        status_code  = tostring(fixed_response.value)
       }
     }
   }

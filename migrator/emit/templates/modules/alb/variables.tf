@@ -69,10 +69,22 @@ variable "web_acl_arn" {
   default     = null
 }
 
-variable "default_target" {
-  description = "Target group (a key of `target_groups`) for requests no rule matches. Empty: a fixed 404."
-  type        = string
-  default     = ""
+variable "redirect_http_to_https" {
+  description = "With a certificate: port 80 redirects to HTTPS, except the rules marked `http`."
+  type        = bool
+  default     = false
+}
+
+variable "default_action" {
+  description = "What requests no rule matches get: a weighted forward to target groups (keys of `target_groups`), else a fixed response with this status."
+  type = object({
+    targets = optional(list(object({
+      target_group = string
+      weight       = optional(number, 1)
+    })), [])
+    fixed_response = optional(number, 404)
+  })
+  default = {}
 }
 
 variable "target_groups" {
@@ -98,21 +110,23 @@ variable "target_groups" {
 }
 
 variable "rules" {
-  description = "Listener rules by key, with the planned priorities (lower wins) and weighted forwards to target groups."
+  description = "Listener rules by key, with the planned priorities (lower wins): a weighted forward to target groups, or a fixed response. `http` also serves the rule on port 80 when there is HTTPS."
   type = map(object({
-    priority      = number
-    service       = string
-    host_headers  = optional(list(string), [])
-    path_patterns = optional(list(string), [])
-    http_methods  = optional(list(string), [])
+    priority       = number
+    service        = optional(string, "")
+    fixed_response = optional(number, 0)
+    http           = optional(bool, false)
+    host_headers   = optional(list(string), [])
+    path_patterns  = optional(list(string), [])
+    http_methods   = optional(list(string), [])
     http_headers = optional(list(object({
       name   = string
       values = list(string)
     })), [])
-    targets = list(object({
+    targets = optional(list(object({
       target_group = string
       weight       = optional(number, 1)
-    }))
+    })), [])
   }))
   default = {}
 }

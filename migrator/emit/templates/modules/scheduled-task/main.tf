@@ -17,7 +17,7 @@ module "task" {
   task                = var.task
   containers          = var.containers
   volumes             = var.volumes
-  efs_file_system_id  = var.efs_file_system_id
+  efs                 = var.efs
   secret_arns         = var.secret_arns
   ecr_repository_arns = var.ecr_repository_arns
   task_role_arn       = var.task_role_arn
@@ -113,9 +113,19 @@ resource "aws_scheduler_schedule" "this" {
     ecs_parameters {
       task_definition_arn     = module.task.arn
       task_count              = 1
-      launch_type             = "FARGATE"
+      launch_type             = length(var.capacity_provider_strategy) > 0 ? null : "FARGATE"
       enable_ecs_managed_tags = true
       propagate_tags          = "TASK_DEFINITION"
+
+      dynamic "capacity_provider_strategy" {
+        for_each = var.capacity_provider_strategy
+
+        content {
+          capacity_provider = capacity_provider_strategy.value.capacity_provider
+          weight            = capacity_provider_strategy.value.weight
+          base              = capacity_provider_strategy.value.base
+        }
+      }
 
       network_configuration {
         subnets          = var.subnet_ids

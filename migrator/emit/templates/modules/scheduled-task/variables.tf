@@ -36,6 +36,16 @@ variable "retry_attempts" {
   default     = 2
 }
 
+variable "capacity_provider_strategy" {
+  description = "FARGATE / FARGATE_SPOT split of the runs. Empty: FARGATE."
+  type = list(object({
+    capacity_provider = string
+    weight            = optional(number, 1)
+    base              = optional(number, 0)
+  }))
+  default = []
+}
+
 variable "cluster_arn" {
   description = "ARN of the ECS cluster the job runs in."
   type        = string
@@ -72,10 +82,13 @@ variable "volumes" {
   default = []
 }
 
-variable "efs_file_system_id" {
-  description = "EFS file system of `efs` volumes."
-  type        = string
-  default     = null
+variable "efs" {
+  description = "EFS file system and access point IDs by key, for the `efs` volumes. Null: none."
+  type = object({
+    file_system_id   = string
+    access_point_ids = map(string)
+  })
+  default = null
 }
 
 variable "secret_arns" {

@@ -20,7 +20,7 @@ module "task" {
   task                = var.task
   containers          = var.containers
   volumes             = var.volumes
-  efs_file_system_id  = var.efs_file_system_id
+  efs                 = var.efs
   secret_arns         = var.secret_arns
   ecr_repository_arns = var.ecr_repository_arns
   task_role_arn       = var.task_role_arn

@@ -71,10 +71,13 @@ variable "volumes" {
   default = []
 }
 
-variable "efs_file_system_id" {
-  description = "EFS file system of `efs` volumes."
-  type        = string
-  default     = null
+variable "efs" {
+  description = "EFS file system and access point IDs by key, for the `efs` volumes. Null: none."
+  type = object({
+    file_system_id   = string
+    access_point_ids = map(string)
+  })
+  default = null
 }
 
 variable "secret_arns" {

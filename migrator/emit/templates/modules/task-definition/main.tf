@@ -57,8 +57,11 @@ locals {
     dependsOn              = [for d in c.dependencies : { containerName = d.container, condition = d.condition }]
     stopTimeout            = c.stop_timeout
     repositoryCredentials  = c.repository_credentials == "" ? null : { credentialsParameter = c.repository_credentials }
-    # Lets `aws ecs execute-command` sessions and PID 1 signal handling behave as on Kubernetes.
-    linuxParameters = { initProcessEnabled = true }
+    # An init process lets `aws ecs execute-command` sessions and PID 1 signal handling behave as
+    # on Kubernetes; the for expression adds `capabilities` only when some are asked for.
+    linuxParameters = merge({ initProcessEnabled = true }, {
+      for key, value in { capabilities = { add = c.capabilities_add } } : key => value if length(c.capabilities_add) > 0
+    })
     logConfiguration = {
       logDriver = "awslogs"
       options = {
@@ -253,11 +256,11 @@ resource "aws_ecs_task_definition" "this" {
         for_each = volume.value.kind == "efs" ? [volume.value] : []
 
         content {
-          file_system_id     = var.efs_file_system_id
+          file_system_id     = var.efs.file_system_id
           transit_encryption = "ENABLED"
 
           authorization_config {
-            access_point_id = efs_volume_configuration.value.efs_access_point
+            access_point_id = var.efs.access_point_ids[efs_volume_configuration.value.efs_access_point]
           }
         }
       }
@@ -266,8 +269,8 @@ resource "aws_ecs_task_definition" "this" {
 
   lifecycle {
     precondition {
-      condition     = var.efs_file_system_id != null || alltrue([for v in var.volumes : v.kind != "efs"])
-      error_message = "${var.name} mounts EFS access points: set efs_file_system_id (in a *.auto.tfvars file of your own)."
+      condition     = var.efs != null || alltrue([for v in var.volumes : v.kind != "efs"])
+      error_message = "${var.name} mounts EFS volumes but no file system was given (efs)."
     }
   }
 
