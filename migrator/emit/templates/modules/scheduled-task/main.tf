@@ -85,6 +85,17 @@ data "aws_iam_policy_document" "scheduler" {
     actions   = ["iam:PassRole"]
     resources = [module.task.execution_role_arn, module.task.task_role_arn]
   }
+
+  # The schedule is encrypted with the environment key; the scheduler decrypts it to run.
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+
+    content {
+      sid       = "DecryptSchedule"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+    }
+  }
 }
 
 resource "aws_iam_role_policy" "scheduler" {
