@@ -297,7 +297,8 @@ def test_fail_on_severities_and_ledger_classes(estate, fail_on, code):
 
 
 def test_fail_on_needs_decision(estate):
-    (estate / "widget.yaml").write_text("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {a: 1}\n")
+    widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {a: 1}\n"
+    (estate / "widget.yaml").write_text(widget)
     assert run_cli("plan", str(estate), "--dry-run", "-q", "--fail-on", "needs-decision").code == 1
 
 
@@ -353,3 +354,4 @@ def test_every_field_of_every_corpus_is_classified(path):
         assert set(env_plan.ledger) == set(CLASSES)
         assert sum(env_plan.ledger.values()) == sum(_leaves(d.data) for d in documents) > 0
         assert ledger.counts == env_plan.ledger and len(ledger.entries) == ledger.total
+        assert build_ledger(documents, env_plan.findings, coverage_tables()).counts == ledger.counts  # fast path

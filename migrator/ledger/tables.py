@@ -35,7 +35,7 @@ class FindingRule:
     regex: re.Pattern
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: finding classes are cached per table
 class CoverageTables:
     kinds: dict[str, tuple[Rule, ...]]  # "group/Kind" or "Kind" -> rules; "*" for any other kind
     finding_codes: tuple[FindingRule, ...] = ()
@@ -54,11 +54,15 @@ class CoverageTables:
     def finding_class(self, finding: Finding) -> tuple[str | None, bool]:
         """(class a finding raises its fields to, whether it may raise a whole object).
         Codes listed in the table may; the severity default applies below the object only."""
-        code = finding.code
-        for rule in self.finding_codes:
-            if rule.regex.match(code):
-                return rule.cls, True
-        return self.finding_severity.get(str(finding.severity)), False
+        return _finding_class(self, finding.code, str(finding.severity))
+
+
+@functools.lru_cache(maxsize=4096)
+def _finding_class(tables: CoverageTables, code: str, severity: str) -> tuple[str | None, bool]:
+    for rule in tables.finding_codes:
+        if rule.regex.match(code):
+            return rule.cls, True
+    return tables.finding_severity.get(severity), False
 
 
 def pattern_regex(pattern: str) -> re.Pattern:

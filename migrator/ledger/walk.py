@@ -9,6 +9,7 @@ their SourceRef are built only when the full ledger is asked for.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, NamedTuple
@@ -244,9 +245,37 @@ def _finding_targets(documents: list[Document], names: dict[str, list[int]], fin
     return exact or found
 
 
+_SEGMENTS = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
+@functools.lru_cache(maxsize=65536)
+def _segments(path: str) -> tuple[tuple[str, str], ...]:
+    return tuple(_SEGMENTS.findall(path))  # findings of many objects name the same paths
+
+
 def resolve_path(data: Any, path: str) -> tuple | None:
     """The keys and indices of a yaml_path such as `spec.containers[0].env[2]` in data, or None.
-    Keys may contain dots (labels, annotations): the longest key that fits wins."""
+    Keys may contain dots (labels, annotations): when splitting at every dot finds nothing, the
+    longest key that fits wins."""
+    parts: list[Any] = []
+    node = data
+    for index, key in _segments(path):
+        if index:
+            if not isinstance(node, list) or int(index) >= len(node):
+                return None
+            parts.append(int(index))
+            node = node[int(index)]
+        elif isinstance(node, dict) and key in node:
+            parts.append(key)
+            node = node[key]
+        elif isinstance(node, dict) and any(isinstance(k, str) and "." in k for k in node):
+            return _resolve_longest(data, path)
+        else:
+            return None
+    return tuple(parts)
+
+
+def _resolve_longest(data: Any, path: str) -> tuple | None:
     parts: list[Any] = []
     node, rest = data, path
     while rest:

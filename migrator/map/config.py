@@ -205,6 +205,8 @@ class _Resolver:
 
     def _interpolate(self, container: Container, var: EnvVar, values: dict[str, _Value]) -> str:
         assert var.value is not None
+        if "$" not in var.value:  # most values: nothing to expand
+            return var.value
         self._report_unexpandable(container, var.name, var.value, values, var.source)
         return expand(var.value, lambda name: values[name].text if name in values else None)
 
@@ -224,6 +226,8 @@ class _Resolver:
     def command(self, container: Container, words: tuple[str, ...], field: str,
                 values: dict[str, _Value]) -> tuple[str, ...]:
         """Kubernetes expands $(VAR) in command and args from the final environment; ECS does not."""
+        if not any("$" in word for word in words):
+            return words
         for word in words:
             self._report_unexpandable(container, field, word, values, container.source)
         return tuple(expand(w, lambda name: values[name].text if name in values else None) for w in words)
