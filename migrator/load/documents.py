@@ -1,9 +1,9 @@
 """Located YAML: plain Python data plus the line every key and list item came from.
 
 PyYAML's constructors forget node marks, and keep the last of two duplicate keys without a
-word. We compose nodes with libyaml (the same C parser `CSafeLoader` uses) and build the data
-ourselves in one pass, recording lines in a side table keyed by container identity so no path
-strings are built unless somebody asks where a field is.
+word. We read libyaml's events (the same C parser `CSafeLoader` uses) and build the data
+ourselves in one pass, with no node tree in between, recording lines in a side table keyed by
+container identity so no path strings are built unless somebody asks where a field is.
 """
 
 from __future__ import annotations
@@ -81,42 +81,104 @@ def _path_text(path: tuple) -> str:
     return "".join(out)
 
 
-def _scalar(node: yaml.ScalarNode, ctor: yaml.constructor.SafeConstructor) -> Any:
-    tag = node.tag
-    if tag == _STR or tag in _KEEP_AS_TEXT:
-        return node.value
-    build = _SCALARS.get(tag)
-    if build is None:  # custom tags (!Ref, !!python/...) are not Kubernetes: keep the text
-        return node.value
-    return build(ctor, node)
+_ScalarEvent, _AliasEvent = yaml.ScalarEvent, yaml.AliasEvent
+_MappingStart, _SequenceStart = yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MappingEnd, _SequenceEnd = yaml.MappingEndEvent, yaml.SequenceEndEvent
+_CACHED_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+                "tag:yaml.org,2002:null"}
+_CACHE_MAX = 1 << 16
+# A plain scalar's tag depends only on its text (the safe loaders have no path resolvers), and
+# ints, floats, bools and nulls are immutable: both are memoised across files.
+_PLAIN_TAGS: dict[str, str] = {}
+_CONSTRUCTED: dict[tuple[str, str], Any] = {}
 
 
 class _Builder:
-    def __init__(self, file: str):
+    """Plain data straight from libyaml's events: no node tree, one pass per document.
+
+    Aliases share the anchored value (as PyYAML's own constructor does) and report the anchor's
+    line, like the node it names; an alias inside its own anchor is an error, not a cycle."""
+
+    def __init__(self, file: str, loader: Any):
         self.file = file
+        self.loader = loader
+        self.next = loader.get_event
         self.ctor = yaml.constructor.SafeConstructor()
         self.lines: dict[int, Any] = {}
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.opened: set[str] = set()  # anchors of collections still being read
 
-    def build(self, node: yaml.Node) -> Any:
-        if isinstance(node, yaml.ScalarNode):
-            return _scalar(node, self.ctor)
-        if isinstance(node, yaml.SequenceNode):
-            items = [self.build(item) for item in node.value]
-            self.lines[id(items)] = [item.start_mark.line + 1 for item in node.value]
-            return items
-        return self._mapping(node)
+    def value(self, event: Any) -> tuple[Any, int]:
+        """(data, line) of the node that starts with `event`."""
+        kind = type(event)
+        if kind is not _ScalarEvent and event.anchor is not None and kind is not _AliasEvent:
+            self.opened.add(event.anchor)
+        if kind is _ScalarEvent:
+            data = self.scalar(event)
+        elif kind is _MappingStart:
+            data = self.mapping()
+        elif kind is _SequenceStart:
+            data = self.sequence()
+        elif kind is _AliasEvent:
+            return self.alias(event)
+        else:  # pragma: no cover - libyaml only starts nodes with the events above
+            raise yaml.composer.ComposerError(None, None, f"unexpected {kind.__name__}", event.start_mark)
+        line = event.start_mark.line + 1
+        if event.anchor is not None:
+            self.anchor(event, data, line)
+        return data, line
 
-    def _mapping(self, node: yaml.MappingNode) -> dict:
+    def scalar(self, event: Any) -> Any:
+        tag, text = event.tag, event.value
+        if tag is None or tag == "!":
+            if not event.implicit[0]:
+                return text
+            tag = _PLAIN_TAGS.get(text)
+            if tag is None:
+                tag = self.loader.resolve(yaml.ScalarNode, text, event.implicit)
+                if len(text) < 64 and len(_PLAIN_TAGS) < _CACHE_MAX:
+                    _PLAIN_TAGS[text] = tag
+        if tag == _STR or tag in _KEEP_AS_TEXT:
+            return text
+        build = _SCALARS.get(tag)
+        if build is None:  # custom tags (!Ref, !!python/...) are not Kubernetes: keep the text
+            return text
+        if tag not in _CACHED_TAGS:
+            return build(self.ctor, yaml.ScalarNode(tag, text))
+        key = (tag, text)
+        try:
+            return _CONSTRUCTED[key]
+        except KeyError:
+            data = build(self.ctor, yaml.ScalarNode(tag, text))
+            if len(_CONSTRUCTED) < _CACHE_MAX:
+                _CONSTRUCTED[key] = data
+            return data
+
+    def sequence(self) -> list:
+        items: list = []
+        lines: list[int] = []
+        event = self.next()
+        while type(event) is not _SequenceEnd:
+            data, line = self.value(event)
+            items.append(data)
+            lines.append(line)
+            event = self.next()
+        self.lines[id(items)] = lines
+        return items
+
+    def mapping(self) -> dict:
         out: dict = {}
         keylines: dict = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
-                self._merge(out, keylines, value_node)
+        event = self.next()
+        while type(event) is not _MappingEnd:
+            if type(event) is _ScalarEvent and event.value == "<<" and (
+                    event.tag == _MERGE or (event.tag is None and event.implicit[0])):
+                self.merge(out, keylines, self.next())
+                event = self.next()
                 continue
-            key = self.build(key_node)
+            key, line = self.value(event)
             if isinstance(key, (list, dict)):
                 key = str(key)
-            line = key_node.start_mark.line + 1
             if key in keylines and keylines[key] > 0:
                 raise InputError(
                     "load.duplicate-key",
@@ -124,21 +186,40 @@ class _Builder:
                     "Kubernetes tools keep only the last one, so remove one of them",
                     SourceRef(self.file, line),
                 )
-            out[key] = self.build(value_node)
+            out[key] = self.value(self.next())[0]
             keylines[key] = line
+            event = self.next()
         self.lines[id(out)] = keylines
         return out
 
-    def _merge(self, out: dict, keylines: dict, value_node: yaml.Node) -> None:
-        sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-        for source in sources:
-            merged = self.build(source)
-            if isinstance(merged, dict):
-                for key, value in merged.items():
+    def merge(self, out: dict, keylines: dict, event: Any) -> None:
+        merged, line = self.value(event)
+        if isinstance(merged, list):  # <<: [*a, *b]: each source with its own line
+            sources = list(zip(merged, self.lines.get(id(merged), [line] * len(merged))))
+        else:
+            sources = [(merged, line)]
+        for source, source_line in sources:
+            if isinstance(source, dict):
+                for key, value in source.items():
                     if key not in out:
                         out[key] = value
                         # merged keys may legitimately be overridden: mark them as not-duplicate
-                        keylines[key] = -(source.start_mark.line + 1)
+                        keylines[key] = -source_line
+
+    def anchor(self, event: Any, data: Any, line: int) -> None:
+        if event.anchor in self.anchors:
+            raise yaml.composer.ComposerError(None, None, f"anchor &{event.anchor} is defined twice",
+                                              event.start_mark)
+        self.anchors[event.anchor] = (data, line)
+
+    def alias(self, event: Any) -> tuple[Any, int]:
+        try:
+            return self.anchors[event.anchor]
+        except KeyError:
+            name = event.anchor
+            problem = (f"alias *{name} is used inside its own anchor &{name}" if name in self.opened
+                       else f"found undefined alias *{name}")
+            raise yaml.composer.ComposerError(None, None, problem, event.start_mark) from None
 
 
 def parse_yaml(text: str, file: str, origin: str = "raw", line_offset: int = 0) -> Iterator[Document]:
@@ -149,27 +230,24 @@ def parse_yaml(text: str, file: str, origin: str = "raw", line_offset: int = 0) 
     """
     loader = _Loader(text)
     try:
+        loader.get_event()  # stream start
         while True:
             try:
-                if not loader.check_node():
+                if type(loader.get_event()) is yaml.StreamEndEvent:
                     break
-                node = loader.get_node()
+                builder = _Builder(file, loader)
+                data, line = builder.value(loader.get_event())
+                loader.get_event()  # document end
             except yaml.MarkedYAMLError as exc:
                 mark = exc.problem_mark or exc.context_mark
-                line = (mark.line + 1 + line_offset) if mark else 0
                 problem = exc.problem or exc.context or "invalid YAML"
                 raise InputError(
                     "load.yaml-syntax",
                     f"YAML syntax error: {problem}; fix the file and run again",
-                    SourceRef(file, line),
+                    SourceRef(file, (mark.line + 1 + line_offset) if mark else 0),
                 ) from None
             except yaml.YAMLError as exc:
                 raise InputError("load.yaml-syntax", f"YAML error: {exc}", SourceRef(file)) from None
-            if node is None:
-                continue
-            builder = _Builder(file)
-            try:
-                data = builder.build(node)
             except InputError as exc:
                 if line_offset:
                     exc.source = SourceRef(file, exc.source.line + line_offset)
@@ -179,7 +257,7 @@ def parse_yaml(text: str, file: str, origin: str = "raw", line_offset: int = 0) 
             lines = builder.lines
             if line_offset:
                 lines = _shift(lines, line_offset)
-            yield Document(data, file, node.start_mark.line + 1 + line_offset, origin, lines)
+            yield Document(data, file, line + line_offset, origin, lines)
     finally:
         loader.dispose()
 

@@ -58,3 +58,25 @@ def test_paths_render_the_same_every_time():
     refs = [doc.ref("spec", "containers", i, "name") for i in (0, 1, 0)]
     assert [(r.line, r.yaml_path) for r in refs] == [
         (3, "spec.containers[0].name"), (4, "spec.containers[1].name"), (3, "spec.containers[0].name")]
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("a: 1\nb: *nowhere\n", 2, "found undefined alias *nowhere"),
+    ("a:\n  b: &r [1, *r]\n", 2, "alias *r is used inside its own anchor &r"),
+    ("a: &r\n  b: *r\n", 2, "alias *r is used inside its own anchor &r"),
+    ("a: &x 1\nb: &x 2\n", 2, "anchor &x is defined twice"),
+])
+def test_bad_aliases_name_file_and_line(text, line, message):
+    with pytest.raises(InputError) as exc:
+        list(parse_yaml(text, "alias.yaml"))
+    assert (exc.value.code, exc.value.source.line) == ("load.yaml-syntax", line)
+    assert message in str(exc.value)
+
+
+def test_aliases_share_the_anchored_value_and_its_line():
+    text = "base: &b\n  cpu: 1\nitems:\n- *b\n- &n 5\n- *n\nmerged:\n  <<: [*b, {mem: 2}]\n  cpu: 3\n"
+    doc = next(parse_yaml(text, "a.yaml"))
+    assert doc.data == {"base": {"cpu": 1}, "items": [{"cpu": 1}, 5, 5], "merged": {"cpu": 3, "mem": 2}}
+    assert doc.data["items"][0] is doc.data["base"]
+    assert [doc.ref("items", i).line for i in range(3)] == [1, 5, 5]  # where each anchor is
+    assert [doc.ref("merged", k).line for k in ("cpu", "mem")] == [9, 8]
