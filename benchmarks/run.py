@@ -76,6 +76,50 @@ print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "peak_mib": resource.g
 """
 
 
+_STAGES = r"""
+import collections, json, sys, time
+from migrator import api, map as mapping
+root, out = sys.argv[1], sys.argv[2]
+spent = collections.Counter()
+
+def timed(name, function):
+    def run(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent[name] += time.process_time() - start
+    return run
+
+for stage in ("load_documents", "build_estate", "map_environment", "build_ledger", "plan_to_data", "dump_yaml"):
+    if hasattr(api, stage):
+        setattr(api, stage, timed(stage, getattr(api, stage)))
+for listed in ("WORKLOAD_MAPPERS", "TASK_MAPPERS", "ENVIRONMENT_MAPPERS"):
+    mappers = getattr(mapping, listed, [])
+    mappers[:] = [timed(f"  {f.__module__.replace('migrator.', '')}.{f.__name__}", f) for f in mappers]
+for module, name in (("services", "service_for_workload"), ("kinds", "runs_as")):
+    if hasattr(getattr(mapping, module, None), name):
+        target = getattr(mapping, module)
+        setattr(target, name, timed(f"  {module}.{name}", getattr(target, name)))
+start = time.process_time()
+result = api.plan_estate(api.PlanOptions(paths=(root,)))
+api.write_plan(result.plan, out)
+print(json.dumps({"total": time.process_time() - start, "stages": dict(spent)}))
+"""
+
+
+def stages(n: int, workdir: str) -> None:
+    """CPU seconds per stage and per mapper of one plan run (no profiler overhead)."""
+    estate = os.path.join(workdir, f"estate-{n}")
+    if not os.path.isdir(estate):
+        write_estate(estate, n)
+    figures = measure(_STAGES, estate, os.path.join(workdir, f"plan-{n}.yaml"))
+    total = figures["total"]
+    print(f"plan of N={n:,}: {total:.2f} CPU s (mappers are indented under map_environment)")
+    for name, seconds in sorted(figures["stages"].items(), key=lambda kv: -kv[1]):
+        print(f"{seconds:8.2f} s {100 * seconds / total:5.1f}%  {name}")
+
+
 def measure(script: str, *args: str) -> dict:
     """Run one side in a fresh interpreter; it prints its own figures as one JSON line."""
     proc = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True,
@@ -162,8 +206,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", default=os.path.join(REPO, ".bench"))
     parser.add_argument("--profile", type=int, metavar="N", help="profile one plan run at this N instead")
     parser.add_argument("--top", type=int, default=30, help="functions to list with --profile")
+    parser.add_argument("--stages", type=int, metavar="N", help="CPU time per stage and mapper at this N instead")
     args = parser.parse_args(argv)
     os.makedirs(args.workdir, exist_ok=True)
+    if args.stages:
+        stages(args.stages, args.workdir)
+        return 0
     if args.profile:
         profile(args.profile, args.workdir, args.top)
         return 0
