@@ -110,3 +110,21 @@ def _console(folder: Path, env: dict, expression: str) -> str:
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
+
+
+def test_emit_check_runs_fmt_and_validate(tmp_path, tf_env):
+    from tests.conftest import run_cli
+    from tests.emit import plans
+
+    plan_file = tmp_path / "migration-plan.yaml"
+    api.write_plan(plans.minimal_plan(), str(plan_file))
+    out = tmp_path / "tf"
+    env = {"TF_CLI_CONFIG_FILE": tf_env["TF_CLI_CONFIG_FILE"]}
+    ok = run_cli("emit", "--check", "--plan", str(plan_file), "--out", str(out), env=env)
+    assert ok.code == 0, ok.stderr
+    assert "fmt: ok" in ok.stdout and "validate envs/default: ok" in ok.stdout and "validate global: ok" in ok.stdout
+    # A file of the user's own that breaks the configuration: emit leaves it alone, --check fails.
+    (out / "envs/default/mine.tf").write_text('output "broken" {\n  value = var.nope\n}\n')
+    broken = run_cli("emit", "--check", "--plan", str(plan_file), "--out", str(out), env=env)
+    assert broken.code == 1
+    assert "validate envs/default: failed" in broken.stderr and "var.nope" in broken.stderr
