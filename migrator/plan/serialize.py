@@ -238,7 +238,10 @@ def _emit(value: Any, indent: int, out: list[str]) -> None:
             out.append(pad + "{}")
             return
         for key, item in value.items():
-            _emit_entry(f"{pad}{_scalar(key)}:", item, indent, out)
+            if isinstance(item, (dict, list)):
+                _emit_entry(f"{pad}{_scalar(key)}:", item, indent, out)
+            else:  # most entries; written here to spare a call per line
+                out.append(f"{pad}{_scalar(key)}: {_scalar(item)}")
     elif isinstance(value, list):
         if not value:
             out.append(pad + "[]")
@@ -266,11 +269,13 @@ def _emit_entry(head: str, item: Any, indent: int, out: list[str]) -> None:
 
 def _emit_item(pad: str, item: Any, indent: int, out: list[str]) -> None:
     if isinstance(item, dict) and item:
-        first = True
+        lead = f"{pad}- "
         for key, value in item.items():
-            head = f"{pad}- {_scalar(key)}:" if first else f"{pad}  {_scalar(key)}:"
-            _emit_entry(head, value, indent + 2, out)
-            first = False
+            if isinstance(value, (dict, list)):
+                _emit_entry(f"{lead}{_scalar(key)}:", value, indent + 2, out)
+            else:
+                out.append(f"{lead}{_scalar(key)}: {_scalar(value)}")
+            lead = f"{pad}  "
     elif isinstance(item, list) and item and all(not isinstance(x, (dict, list)) for x in item):
         out.append(f"{pad}- [{', '.join(_scalar(x) for x in item)}]")
     elif isinstance(item, list) and item:
