@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/migrate plan samples/k8s --out $(DEMO_OUT)/migration-plan.yaml --fail-on never
 	$(VENV)/bin/migrate emit --plan $(DEMO_OUT)/migration-plan.yaml --out $(DEMO_OUT)/terraform_out
+	$(PY) scripts/verify_demo.py --plan $(DEMO_OUT)/migration-plan.yaml --out $(DEMO_OUT)/terraform_out
 
 test: $(STAMP)
 	$(PY) -m pytest -n 2 -q

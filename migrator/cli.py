@@ -376,7 +376,7 @@ def _print_verify_report(report, fmt: Format) -> None:
         for name, wave, status, detail in render.service_rows(report):
             table.add_row(Text(name), wave, Text(status, style=colours.get(status, "dim")), Text(detail))
         out.print(table)
-    for line in render.failure_lines(report):
+    for line in render.failure_lines(report, per_kind=None if state.verbose else 10):
         out.print(line, markup=False, highlight=False, soft_wrap=True)
     if not state.quiet:
         for note in report.notes:

@@ -22,8 +22,9 @@ def service_rows(report: VerifyReport) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def failure_lines(report: VerifyReport) -> list[str]:
-    """Every failure, one line each, naming the service (or route, probe, request) and field."""
+def failure_lines(report: VerifyReport, per_kind: int | None = None) -> list[str]:
+    """Every failure, one line each, naming the service (or route, probe, request) and field.
+    With `per_kind`, probe and traffic failures stop after that many, with a count of the rest."""
     out = []
     for s in report.services:
         if s.failed:
@@ -32,12 +33,14 @@ def failure_lines(report: VerifyReport) -> list[str]:
         if r.failed:
             where = f"route {r.load_balancer} {r.route}" + (f" ({r.service})" if r.service else "")
             out += [f"{r.status} {where}: {d}" for d in r.drifts] or [f"{r.status} {where}"]
-    for probe in report.probes:
-        if probe.failed:
-            out.append(f"ROUTING {probe.probe}: Kubernetes sends it to {probe.expected}, the live ALB to {probe.actual}")
-    for t in report.traffic:
-        if t.failed:
-            out += [f"TRAFFIC {t.request}: {d}" for d in t.differences]
+    routing = [f"ROUTING {x.probe}: Kubernetes sends it to {x.expected}, the live ALB to {x.actual}"
+               for x in report.probes if x.failed]
+    traffic = [f"TRAFFIC {t.request}: {d}" for t in report.traffic if t.failed for d in t.differences]
+    for lines, what in ((routing, "probes reach another service"), (traffic, "traffic differences")):
+        if per_kind is not None and len(lines) > per_kind:
+            lines = lines[:per_kind] + [f"{lines[0].split()[0]} ... and {len(lines) - per_kind} more {what} "
+                                        "(-v or --format json lists them all)"]
+        out += lines
     return out
 
 

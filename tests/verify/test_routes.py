@@ -147,3 +147,15 @@ def test_router_answers_exactly_as_the_alb_evaluator(sample_prod):
     assert len(probes) > 150
     assert [router.answer(names, x) for x in sorted(probes)] == [
         load_balancer_backend(env.load_balancers, x) for x in sorted(probes)]
+
+
+def test_long_lists_of_probe_failures_are_cut_with_a_count():
+    from migrator.verify import render
+    from migrator.verify.results import ProbeResult, VerifyReport
+
+    probes = tuple(ProbeResult(f"GET a.example/{i}", "a", "b") for i in range(13)) + (ProbeResult("GET x", "a", "a"),)
+    report = VerifyReport(env="prod", cluster="c", wave=None, probes=probes)
+    assert len(render.failure_lines(report)) == 13
+    assert render.failure_lines(report, per_kind=10)[-2:] == [
+        "ROUTING GET a.example/9: Kubernetes sends it to a, the live ALB to b",
+        "ROUTING ... and 3 more probes reach another service (-v or --format json lists them all)"]
