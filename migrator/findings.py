@@ -3,7 +3,19 @@
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass
+
+
+def display_path(path: str) -> str:
+    """How a file is named in findings and plans: relative to the working folder when it is
+    inside it (plans reviewed in a repository then read the same on every machine), else as is."""
+    if not os.path.isabs(path):
+        return path
+    cwd = os.getcwd()
+    if path.startswith(cwd + os.sep):
+        return os.path.relpath(path, cwd)
+    return path
 
 
 @dataclass(frozen=True, order=True)
@@ -81,7 +93,8 @@ class InputError(Exception):
     def __init__(self, code: str, message: str, source: SourceRef | str):
         self.code = code
         self.message = message
-        self.source = source if isinstance(source, SourceRef) else SourceRef(str(source))
+        ref = source if isinstance(source, SourceRef) else SourceRef(str(source))
+        self.source = SourceRef(display_path(ref.file), ref.line, ref.yaml_path)
         super().__init__(str(self))
 
     def __str__(self) -> str:

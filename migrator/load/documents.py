@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 import yaml
 
-from migrator.findings import InputError, SourceRef
+from migrator.findings import InputError, SourceRef, display_path
 
 try:  # libyaml is in every PyYAML wheel; the pure-Python loader is the fallback.
     _Loader: type = yaml.CSafeLoader
@@ -228,6 +228,7 @@ def parse_yaml(text: str, file: str, origin: str = "raw", line_offset: int = 0) 
     `line_offset` shifts reported lines when `text` is a slice of a larger file.
     Raises InputError naming file:line for syntax errors and duplicate keys.
     """
+    file = display_path(file)
     loader = _Loader(text)
     try:
         loader.get_event()  # stream start
