@@ -66,7 +66,8 @@ def api_service() -> p.ServicePlan:
                                     port_mappings=(p.PortMapping("grpc", 50051, app_protocol="grpc"),)),),
         service_connect=(p.ServiceConnectEntry("grpc", "api", "api", 50051),),
         load_balancers=(p.LoadBalancerTarget("api-grpc", "api", 50051),
-                        p.LoadBalancerTarget("api-admin", "api", 50051)),
+                        p.LoadBalancerTarget("api-admin", "api", 50051),
+                        p.LoadBalancerTarget("api-canary", "api", 50051)),
         health_check=p.TargetHealthCheck(path="/ready", matcher="200"), health_check_container="api",
     )
 
@@ -78,7 +79,8 @@ def full_environment(name: str = "prod") -> p.EnvironmentPlan:
         p.ListenerRule(10, p.RuleCondition(host_headers=("shop.example.com",), path_patterns=("/api/*",),
                                            http_methods=("GET", "POST"),
                                            http_headers=(("X-Canary", ("1",)),)),
-                       (p.WeightedTarget("api-grpc", 90), p.WeightedTarget("web-http", 10)), "api", SRC),
+                       (p.WeightedTarget("api-grpc", 80), p.WeightedTarget("api-canary", 10),
+                        p.WeightedTarget("web-http", 10)), "api", SRC),
         p.ListenerRule(20, p.RuleCondition(host_headers=("shop.example.com",)), (p.WeightedTarget("web-http"),),
                        "web", origin="Ingress shop/web shop.example.com/ (Prefix)"),
         p.ListenerRule(30, p.RuleCondition(host_headers=("legacy.example.com",)), (p.WeightedTarget("web-http"),),

@@ -122,7 +122,8 @@ def test_load_balancer_rules_keep_priorities_weights_and_conditions():
     assert main["rules"]["10"] == {
         "priority": 10, "service": "api", "host_headers": ["shop.example.com"], "path_patterns": ["/api/*"],
         "http_methods": ["GET", "POST"], "http_headers": [{"name": "X-Canary", "values": ["1"]}],
-        "targets": [{"target_group": "api-grpc", "weight": 90}, {"target_group": "web-http", "weight": 10}],
+        "targets": [{"target_group": "api-grpc", "weight": 80}, {"target_group": "api-canary", "weight": 10},
+                    {"target_group": "web-http", "weight": 10}],
     }
     assert list(main["rules"]) == ["10", "20", "30"]
     assert main["rules"]["20"].comment == "Ingress shop/web shop.example.com/ (Prefix)"

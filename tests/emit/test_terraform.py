@@ -15,13 +15,15 @@ from migrator import api
 from migrator.emit import hcl
 from migrator.emit.tree import terraform_files
 from tests.conftest import CORPUS, SAMPLES
+from tests.emit import plans
 from tests.emit.conftest import write_files
 from tests.harness import mirror
 
 pytestmark = pytest.mark.slow
 
-CASES = ["sample", *sorted(p.name for p in CORPUS.iterdir() if (p / "src").is_dir())] if CORPUS.is_dir() \
-    else ["sample"]
+# "every-field" is the hand-built plan that sets every plan field (tests/emit/plans.py).
+CASES = ["every-field", "sample", *sorted(p.name for p in CORPUS.iterdir() if (p / "src").is_dir())] if CORPUS.is_dir() \
+    else ["every-field", "sample"]
 
 
 def case_paths(case: str) -> tuple[str, ...]:
@@ -30,7 +32,10 @@ def case_paths(case: str) -> tuple[str, ...]:
 
 @pytest.fixture(scope="module", params=CASES)
 def emitted(request, tmp_path_factory, tf_env) -> tuple[Path, list[str], str]:
-    plan = api.plan_estate(api.PlanOptions(paths=case_paths(request.param))).plan
+    if request.param == "every-field":
+        plan = plans.full_plan()
+    else:
+        plan = api.plan_estate(api.PlanOptions(paths=case_paths(request.param))).plan
     files, _ = terraform_files(plan)
     root = write_files(tmp_path_factory.mktemp(request.param), files)
     return root, sorted(p.name for p in (root / "envs").iterdir()), request.param
@@ -114,7 +119,6 @@ def _console(folder: Path, env: dict, expression: str) -> str:
 
 def test_emit_check_runs_fmt_and_validate(tmp_path, tf_env):
     from tests.conftest import run_cli
-    from tests.emit import plans
 
     plan_file = tmp_path / "migration-plan.yaml"
     api.write_plan(plans.minimal_plan(), str(plan_file))

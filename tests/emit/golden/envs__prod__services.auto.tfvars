@@ -51,6 +51,15 @@ load_balancers = {
       ]
     }
     target_groups = {
+      "api-canary" = {
+        service          = "api"
+        port             = 50051
+        protocol_version = "GRPC"
+        health_check = {
+          path    = "/ready"
+          matcher = "200"
+        }
+      }
       "api-grpc" = {
         service          = "api"
         port             = 50051
@@ -87,7 +96,11 @@ load_balancers = {
         targets = [
           {
             target_group = "api-grpc"
-            weight       = 90
+            weight       = 80
+          },
+          {
+            target_group = "api-canary"
+            weight       = 10
           },
           {
             target_group = "web-http"
@@ -160,6 +173,12 @@ services = {
       {
         target_group   = "api-admin"
         load_balancer  = "internal"
+        container      = "api"
+        container_port = 50051
+      },
+      {
+        target_group   = "api-canary"
+        load_balancer  = "main"
         container      = "api"
         container_port = 50051
       },

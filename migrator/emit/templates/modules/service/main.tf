@@ -5,7 +5,8 @@ locals {
   security_group_name = length(local.security_group_base) <= 255 ? local.security_group_base : "${substr(local.security_group_base, 0, 246)}-${substr(sha1(local.security_group_base), 0, 8)}"
 
   # Ports the load balancers send to, by load balancer: only their security groups get in.
-  alb_ingress = { for lb in var.load_balancers : "${lb.load_balancer}-${lb.container_port}" => lb }
+  # (Several target groups of one load balancer may share a port: one rule covers them.)
+  alb_ingress = { for lb in var.load_balancers : "${lb.load_balancer}-${lb.container_port}" => lb... }
   # Service Connect ports: only tasks in the peers security group get in.
   peer_ports = toset([for entry in var.service_connect : tostring(entry.container_port)])
 
@@ -42,11 +43,11 @@ resource "aws_vpc_security_group_ingress_rule" "alb" {
   for_each = local.alb_ingress
 
   security_group_id            = aws_security_group.this.id
-  description                  = "From load balancer ${each.value.load_balancer}"
+  description                  = "From load balancer ${each.value[0].load_balancer}"
   ip_protocol                  = "tcp"
-  from_port                    = each.value.container_port
-  to_port                      = each.value.container_port
-  referenced_security_group_id = var.load_balancer_security_group_ids[each.value.load_balancer]
+  from_port                    = each.value[0].container_port
+  to_port                      = each.value[0].container_port
+  referenced_security_group_id = var.load_balancer_security_group_ids[each.value[0].load_balancer]
 }
 
 resource "aws_vpc_security_group_ingress_rule" "peers" {
