@@ -3,6 +3,7 @@ findings still to resolve, and the checkov checks accepted on purpose (with reas
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 
 import yaml
@@ -64,11 +65,26 @@ def _findings(env: p.EnvironmentPlan, extra: list[Finding]) -> list[str]:
     groups: dict[str, list[Finding]] = {}
     for finding in shown:
         groups.setdefault(finding.code, []).append(finding)
+    root = _common_folder([f.source.file for f in shown])
     lines = []
     for code, found in sorted(groups.items(), key=lambda item: (-max(f.severity for f in item[1]), item[0])):
         lines += [f"- **{found[0].severity}** `{code}` ({len(found)})"]
-        lines += [f"  - {_cell(f.message)} ({f.source})" for f in found]
+        lines += [f"  - {' '.join(f.message.split())} ({_where(f, root)})" for f in found]
     return lines
+
+
+def _common_folder(files: list[str]) -> str:
+    """Plans record absolute paths; the README shows them relative to the estate's folder, so it
+    reads the same whichever machine planned it."""
+    absolute = [os.path.dirname(f) for f in files if os.path.isabs(f)]
+    return os.path.commonpath(absolute) if absolute else ""
+
+
+def _where(finding: Finding, root: str) -> str:
+    file = finding.source.file
+    if root and os.path.isabs(file):
+        file = os.path.relpath(file, root)
+    return f"{file}:{finding.source.line}" if finding.source.line else file
 
 
 def _intro(plan: p.MigrationPlan) -> list[str]:
