@@ -176,8 +176,12 @@ def service_inputs(env: p.EnvironmentPlan, service: p.ServicePlan, notes: Notes)
             notes.add("emit.unrouted-target-group", f"{env.name}: target group {target.target_group} of "
                       f"{service.name} is used by no load balancer rule; it was left out", service.source)
             continue
-        balancers.append({"target_group": alb_key(target.target_group), "load_balancer": alb_key(homes[target.target_group]),
-                          "container": target.container, "container_port": target.container_port})
+        port = _health_check(service, target).get("port", "traffic-port")
+        balancers.append(_drop_defaults({
+            "target_group": alb_key(target.target_group), "load_balancer": alb_key(homes[target.target_group]),
+            "container": target.container, "container_port": target.container_port,
+            "health_check_port": int(port) if str(port).isdigit() and int(port) != target.container_port else None,
+        }, {"health_check_port": None}))
     d = service.deployment
     values = {
         **workload_inputs(service.task, service.containers, service.volumes, secret_names, notes, service.source),

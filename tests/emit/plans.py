@@ -65,7 +65,8 @@ def api_service() -> p.ServicePlan:
         containers=(p.ContainerPlan(name="api", image="ghcr.io/shop/api:2",
                                     port_mappings=(p.PortMapping("grpc", 50051, app_protocol="grpc"),)),),
         service_connect=(p.ServiceConnectEntry("grpc", "api", "api", 50051),),
-        load_balancers=(p.LoadBalancerTarget("api-grpc", "api", 50051),
+        load_balancers=(p.LoadBalancerTarget("api-grpc", "api", 50051, health_check=p.TargetHealthCheck(
+                            path="/healthz", port="8081", protocol="HTTP")),
                         p.LoadBalancerTarget("api-admin", "api", 50051),
                         p.LoadBalancerTarget("api-canary", "api", 50051)),
         health_check=p.TargetHealthCheck(path="/ready", matcher="200"), health_check_container="api",

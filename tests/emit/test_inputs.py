@@ -96,6 +96,16 @@ def test_every_service_field_reaches_the_variables():
     assert web["task_role_arn"] == "arn:aws:iam::123456789012:role/shop-web"
 
 
+def test_a_health_check_on_another_port_opens_that_port_to_the_load_balancer():
+    api = service_inputs(plans.full_environment(), plans.api_service(), Notes())
+    assert api["load_balancers"] == [
+        {"target_group": "api-grpc", "load_balancer": "main", "container": "api", "container_port": 50051,
+         "health_check_port": 8081},
+        {"target_group": "api-admin", "load_balancer": "internal", "container": "api", "container_port": 50051},
+        {"target_group": "api-canary", "load_balancer": "main", "container": "api", "container_port": 50051},
+    ]
+
+
 def test_defaults_are_left_to_the_modules():
     plan = plans.minimal_plan()
     values = service_inputs(plan.environments[0], plan.environments[0].services[0], Notes())
@@ -116,7 +126,8 @@ def test_load_balancer_rules_keep_priorities_weights_and_conditions():
     assert main["redirect_http_to_https"] is True
     assert main["default_action"] == {"targets": [{"target_group": "web-http"}]}
     assert main["target_groups"]["api-grpc"] == {"service": "api", "port": 50051, "protocol_version": "GRPC",
-                                                 "health_check": {"path": "/ready", "matcher": "200"}}
+                                                 "health_check": {"path": "/healthz", "port": "8081"}}
+    assert main["target_groups"]["api-canary"]["health_check"] == {"path": "/ready", "matcher": "200"}
     assert main["target_groups"]["web-http"]["health_check"] == {"path": "/healthz", "matcher": "200",
                                                                  "interval": 15, "healthy_threshold": 2}
     assert main["rules"]["10"] == {

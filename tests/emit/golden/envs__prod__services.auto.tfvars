@@ -65,8 +65,8 @@ load_balancers = {
         port             = 50051
         protocol_version = "GRPC"
         health_check = {
-          path    = "/ready"
-          matcher = "200"
+          path = "/healthz"
+          port = "8081"
         }
       }
       "web-http" = {
@@ -165,10 +165,11 @@ services = {
     ]
     load_balancers = [
       {
-        target_group   = "api-grpc"
-        load_balancer  = "main"
-        container      = "api"
-        container_port = 50051
+        target_group      = "api-grpc"
+        load_balancer     = "main"
+        container         = "api"
+        container_port    = 50051
+        health_check_port = 8081
       },
       {
         target_group   = "api-admin"

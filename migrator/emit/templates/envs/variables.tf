@@ -221,10 +221,11 @@ variable "services" {
       container_port = number
     })), [])
     load_balancers = optional(list(object({
-      target_group   = string
-      load_balancer  = string
-      container      = string
-      container_port = number
+      target_group      = string
+      load_balancer     = string
+      container         = string
+      container_port    = number
+      health_check_port = optional(number)
     })), [])
     ecr_repository_arns = optional(list(string), [])
     task_role_arn       = optional(string, "")

@@ -4,9 +4,13 @@ locals {
   security_group_base = "${var.family}-service"
   security_group_name = length(local.security_group_base) <= 255 ? local.security_group_base : "${substr(local.security_group_base, 0, 246)}-${substr(sha1(local.security_group_base), 0, 8)}"
 
-  # Ports the load balancers send to, by load balancer: only their security groups get in.
-  # (Several target groups of one load balancer may share a port: one rule covers them.)
-  alb_ingress = { for lb in var.load_balancers : "${lb.load_balancer}-${lb.container_port}" => lb... }
+  # Ports the load balancers send traffic and health checks to: only their security groups get
+  # in. (Several target groups of one load balancer may share a port: one rule covers them.)
+  alb_ports = flatten([for lb in var.load_balancers : [
+    for port in distinct(compact([tostring(lb.container_port), lb.health_check_port == null ? "" : tostring(lb.health_check_port)])) :
+    { load_balancer = lb.load_balancer, port = tonumber(port) }
+  ]])
+  alb_ingress = { for entry in local.alb_ports : "${entry.load_balancer}-${entry.port}" => entry... }
   # Service Connect ports: only tasks in the peers security group get in.
   peer_ports = toset([for entry in var.service_connect : tostring(entry.container_port)])
 
@@ -45,8 +49,8 @@ resource "aws_vpc_security_group_ingress_rule" "alb" {
   security_group_id            = aws_security_group.this.id
   description                  = "From load balancer ${each.value[0].load_balancer}"
   ip_protocol                  = "tcp"
-  from_port                    = each.value[0].container_port
-  to_port                      = each.value[0].container_port
+  from_port                    = each.value[0].port
+  to_port                      = each.value[0].port
   referenced_security_group_id = var.load_balancer_security_group_ids[each.value[0].load_balancer]
 }
 

@@ -166,12 +166,13 @@ variable "capacity_provider_strategy" {
 }
 
 variable "load_balancers" {
-  description = "Target groups (keys of `target_groups`) this service registers with, and the container port they send to."
+  description = "Target groups (keys of `target_groups`) this service registers with, the container port they send to, and the health check port when it is another one."
   type = list(object({
-    target_group   = string
-    load_balancer  = string
-    container      = string
-    container_port = number
+    target_group      = string
+    load_balancer     = string
+    container         = string
+    container_port    = number
+    health_check_port = optional(number)
   }))
   default = []
 }
