@@ -8,11 +8,11 @@ The two evaluators are independent code on purpose: the plan is right when they 
 shared helper would let one bug hide in both.
 """
 
-from migrator.routing.alb import alb_backend, load_balancer_backend, load_balancer_for
+from migrator.routing.alb import AlbIndex, alb_backend, alb_index, load_balancer_backend, load_balancer_for
 from migrator.routing.kubernetes import KubernetesIndex, kubernetes_backend, kubernetes_index
 from migrator.routing.probes import NO_BACKEND, Probe, answer_for, probes_for
 
 __all__ = [
-    "NO_BACKEND", "KubernetesIndex", "Probe", "alb_backend", "answer_for", "kubernetes_backend",
-    "kubernetes_index", "load_balancer_backend", "load_balancer_for", "probes_for",
+    "NO_BACKEND", "AlbIndex", "KubernetesIndex", "Probe", "alb_backend", "alb_index", "answer_for",
+    "kubernetes_backend", "kubernetes_index", "load_balancer_backend", "load_balancer_for", "probes_for",
 ]

@@ -7,16 +7,24 @@ case-insensitively, path patterns case-sensitively against the path only; both t
 more characters) and `?` (exactly one). HTTP header names compare case-insensitively and their
 values case-insensitively with the same wildcards; methods compare exactly. No rule matches:
 the default action.
+
+`alb_backend` and `load_balancer_for` are the plain definitions (a scan of every rule and host).
+`AlbIndex` gives the same answers for many probes: a rule can only match a host ending with the
+literal text after its host pattern's last wildcard and a path starting with the literal text
+before its path pattern's first wildcard, so each probe evaluates only the rules whose literal
+text it contains, still in priority order.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from typing import Sequence
+from typing import Callable, Sequence
 
 from migrator.plan.model import ListenerRule, LoadBalancerPlan, RuleCondition, WeightedTarget
 from migrator.routing.probes import Probe, answer_for
+
+_WILDCARDS = re.compile(r"[*?]")
 
 
 def alb_backend(rules: Sequence[ListenerRule], default: str | None, probe: Probe) -> str | None:
@@ -62,17 +70,104 @@ def load_balancer_backend(load_balancers: Sequence[LoadBalancerPlan], probe: Pro
     return None if lb is None else alb_backend(lb.rules, default_answer(lb), probe)
 
 
+class RuleIndex:
+    """One listener's rules by the literal host suffix and path prefix each value requires."""
+
+    def __init__(self, rules: Sequence[ListenerRule], default: str | None):
+        self.rules = sorted(rules, key=lambda r: r.priority)  # stable, as alb_backend sorts
+        self.default = default
+        by_host: dict[str, dict[str, list[int]]] = {}
+        for position, rule in enumerate(self.rules):
+            condition = rule.conditions
+            for host_key in {_host_key(v) for v in condition.host_headers} or {""}:
+                by_path = by_host.setdefault(host_key, {})
+                for path_key in {_path_key(v) for v in condition.path_patterns} or {""}:
+                    by_path.setdefault(path_key, []).append(position)
+        # per host suffix: positions by path prefix, and the prefix lengths worth looking up
+        self._by_host = {key: (by_path, sorted({len(k) for k in by_path})) for key, by_path in by_host.items()}
+        self._host_lengths = sorted({len(k) for k in by_host})
+
+    def backend(self, probe: Probe) -> str | None:
+        for position in self._candidates(probe):
+            rule = self.rules[position]
+            if _conditions_hold(rule.conditions, probe):
+                return rule_answer(rule)
+        return self.default or None
+
+    def _candidates(self, probe: Probe) -> list[int]:
+        host = probe.host.split(":", 1)[0]
+        if host.isascii():  # beyond ASCII, case-insensitive matching is more than lower()
+            host = host.lower()
+            groups = [self._by_host.get(host[len(host) - n:]) for n in self._host_lengths if n <= len(host)]
+        else:
+            groups = list(self._by_host.values())
+        path = probe.path
+        found: set[int] = set()
+        for group in groups:
+            if group is not None:
+                by_path, lengths = group
+                for n in lengths:
+                    if n > len(path):
+                        break
+                    found.update(by_path.get(path[:n], ()))
+        return sorted(found)
+
+
+class AlbIndex:
+    """The planned load balancers of a partition, ready to answer many probes: gives the same
+    answers as `load_balancer_for` and `load_balancer_backend`."""
+
+    def __init__(self, load_balancers: Sequence[LoadBalancerPlan]):
+        self.load_balancers = tuple(load_balancers)
+        self._exact: dict[str, int] = {}
+        self._wildcards: dict[str, list[tuple[int, int]]] = {}  # ".example.com" -> [(len("*.example.com"), i)]
+        for i, lb in enumerate(self.load_balancers):
+            for host in lb.hosts:
+                self._exact.setdefault(host.lower(), i)
+                if host.startswith("*."):
+                    self._wildcards.setdefault(host[1:].lower(), []).append((len(host), i))
+        self._rules = [RuleIndex(lb.rules, default_answer(lb)) for lb in self.load_balancers]
+
+    def load_balancer(self, host: str) -> int | None:
+        """The position of the load balancer `load_balancer_for` picks."""
+        name = host.split(":", 1)[0].lower()
+        if name in self._exact:
+            return self._exact[name]
+        covering = [(length, i) for at, char in enumerate(name) if char == "."
+                    for length, i in self._wildcards.get(name[at:], ()) if len(name) > length - 1]
+        if covering:
+            return max(covering)[1]
+        return 0 if self.load_balancers else None
+
+    def backend(self, probe: Probe) -> str | None:
+        i = self.load_balancer(probe.host)
+        return None if i is None else self._rules[i].backend(probe)
+
+
+def alb_index(load_balancers: Sequence[LoadBalancerPlan]) -> AlbIndex:
+    return AlbIndex(load_balancers)
+
+
+def _host_key(pattern: str) -> str:
+    """The literal text a host must end with to match `pattern` (lower case; "" for any host)."""
+    literal = _WILDCARDS.split(pattern)[-1]
+    return literal.lower() if literal.isascii() else ""
+
+
+def _path_key(pattern: str) -> str:
+    """The literal text a path must start with to match `pattern`."""
+    return _WILDCARDS.split(pattern, 1)[0]
+
+
 def _forward_answer(targets: Sequence[WeightedTarget]) -> str | None:
     return answer_for((t.service or t.target_group, t.weight) for t in targets)
 
 
 def _conditions_hold(condition: RuleCondition, probe: Probe) -> bool:
     host = probe.host.split(":", 1)[0]
-    if condition.host_headers and not any(_glob(v, ignore_case=True).fullmatch(host)
-                                          for v in condition.host_headers):
+    if condition.host_headers and not any(_matcher(v, True)(host) for v in condition.host_headers):
         return False
-    if condition.path_patterns and not any(_glob(v, ignore_case=False).fullmatch(probe.path)
-                                           for v in condition.path_patterns):
+    if condition.path_patterns and not any(_matcher(v, False)(probe.path) for v in condition.path_patterns):
         return False
     if condition.http_methods and probe.method not in condition.http_methods:
         return False
@@ -82,7 +177,18 @@ def _conditions_hold(condition: RuleCondition, probe: Probe) -> bool:
 def _header_holds(name: str, values: Sequence[str], probe: Probe) -> bool:
     # a header sent more than once is searched in order until one value matches
     sent = [value for header, value in probe.headers if header.lower() == name.lower()]
-    return any(_glob(v, ignore_case=True).fullmatch(s) for v in values for s in sent)
+    return any(_matcher(v, True)(s) for v in values for s in sent)
+
+
+@functools.lru_cache(maxsize=65536)
+def _matcher(pattern: str, ignore_case: bool) -> Callable[[str], bool]:
+    """Whether a text matches the whole pattern. Case-sensitive patterns without `?` and with at
+    most a final `*` (Exact and Prefix paths) compare strings; the rest use the regex."""
+    head, star, tail = pattern.partition("*")
+    if not ignore_case and "?" not in pattern and not tail:
+        return (lambda text: text.startswith(head)) if star else pattern.__eq__
+    regex = _glob(pattern, ignore_case)
+    return lambda text: regex.fullmatch(text) is not None
 
 
 @functools.lru_cache(maxsize=4096)
