@@ -12,6 +12,11 @@ for the `alb` class, case-insensitive regexes anchored at the start (ingress-ngi
 ingress-nginx regex is on (`use-regex` or a capture-group `rewrite-target`), and a plain
 character prefix (ingress-nginx `location /foo`) otherwise. Ingress wildcards cover one DNS
 label; HTTPRoute wildcards cover one or more.
+
+The index keeps the entries in that precedence order and finds, per request, only those its host
+and path could match (by exact host or wildcard suffix, then by exact path, leading path
+elements or literal prefix); the first of them that matches answers, as a scan of every entry
+would (tests/routing/test_kubernetes.py holds the two to the same answers).
 """
 
 from __future__ import annotations
@@ -74,45 +79,112 @@ class _Entry:
 
 
 @dataclass(frozen=True)
+class _Paths:
+    """Entries of one host (positions in precedence order) by what a matching path must be or
+    start with: the whole path (Exact), its first path elements (Prefix), literal text (a
+    character prefix or a pattern up to its first wildcard); regexes and `/` are always tried."""
+    exact: dict[str, tuple[int, ...]]
+    elements: dict[str, tuple[int, ...]]  # "api/v1" -> the Prefix entries of /api/v1
+    element_counts: tuple[int, ...]
+    literal: dict[str, tuple[int, ...]]
+    literal_lengths: tuple[int, ...]
+    always: tuple[int, ...]
+
+    def candidates(self, path: str) -> list[int]:
+        found = [*self.exact.get(path, ()), *self.always]
+        have = path.split("/")[1:]
+        for n in self.element_counts:
+            if n > len(have):
+                break
+            found += self.elements.get("/".join(have[:n]), ())
+        for n in self.literal_lengths:
+            if n > len(path):
+                break
+            found += self.literal.get(path[:n], ())
+        return found
+
+
+@dataclass(frozen=True)
 class KubernetesIndex:
-    exact: dict[str, tuple[_Entry, ...]]
-    wildcard: tuple[_Entry, ...]
-    anyhost: tuple[_Entry, ...]
+    """Entries in precedence order (rank, then definition), found by host then path so that a
+    request only tests the entries it could match; the best-ranked match answers."""
+    entries: tuple[_Entry, ...]
+    exact: dict[str, _Paths]
+    wildcard: dict[str, _Paths]  # ".example.com" -> the entries of "*.example.com"
+    anyhost: _Paths
     default: str | None = None
     regexes: dict[str, re.Pattern] = field(default_factory=dict)
+    patterns: dict[str, re.Pattern] = field(default_factory=dict)
 
 
 def kubernetes_index(ingresses: Sequence[Ingress], routes: Sequence[HTTPRoute], resolve: Resolver) -> KubernetesIndex:
     """Build the matcher once for a set of routing objects (mesh routes and GRPCRoutes ignored)."""
-    entries: list[_Entry] = []
+    found: list[_Entry] = []
     for ingress in ingresses:
-        entries.extend(_ingress_entries(ingress, resolve))
+        found.extend(_ingress_entries(ingress, resolve))
     for route in routes:
         if route.kind == "HTTPRoute" and not is_mesh_route(route):
-            entries.extend(_route_entries(route, resolve))
-    exact: dict[str, list[_Entry]] = {}
-    for entry in entries:
-        if entry.host and not entry.host.startswith("*."):
-            exact.setdefault(entry.host, []).append(entry)
-    regexes = {e.path: re.compile(e.path, re.IGNORECASE) for e in entries if e.kind == REGEX and _compiles(e.path)}
+            found.extend(_route_entries(route, resolve))
+    # ties in rank keep definition order: exact hosts, wildcards and any host rank apart
+    entries = tuple(e for _, e in sorted(enumerate(found), key=lambda ie: (ie[1].rank(), ie[0])))
+    exact: dict[str, list[int]] = {}
+    wildcard: dict[str, list[int]] = {}
+    anyhost: list[int] = []
+    for position, entry in enumerate(entries):
+        if not entry.host:
+            anyhost.append(position)
+        elif entry.host.startswith("*."):
+            wildcard.setdefault(entry.host[1:], []).append(position)
+        else:
+            exact.setdefault(entry.host, []).append(position)
     return KubernetesIndex(
-        exact={host: tuple(items) for host, items in exact.items()},
-        wildcard=tuple(e for e in entries if e.host.startswith("*.")),
-        anyhost=tuple(e for e in entries if not e.host),
+        entries=entries,
+        exact={host: _paths(entries, items) for host, items in exact.items()},
+        wildcard={suffix: _paths(entries, items) for suffix, items in wildcard.items()},
+        anyhost=_paths(entries, anyhost),
         default=_default_backend(ingresses, resolve),
-        regexes=regexes,
+        regexes={e.path: re.compile(e.path, re.IGNORECASE) for e in entries if e.kind == REGEX and _compiles(e.path)},
+        patterns={e.path: _alb_style_pattern(e.path) for e in entries if e.kind == PATTERN},
     )
+
+
+def _paths(entries: tuple[_Entry, ...], positions: list[int]) -> _Paths:
+    exact: dict[str, list[int]] = {}
+    elements: dict[str, list[int]] = {}
+    literal: dict[str, list[int]] = {}
+    always: list[int] = []
+    for position in positions:
+        entry = entries[position]
+        want = [part for part in entry.path.split("/") if part]
+        if entry.kind == EXACT:
+            exact.setdefault(entry.path, []).append(position)
+        elif entry.kind == PREFIX and want:
+            elements.setdefault("/".join(want), []).append(position)
+        elif entry.kind in (CHAR_PREFIX, PATTERN):  # a pattern's text up to its first wildcard
+            literal.setdefault(re.split(r"[*?]", entry.path, maxsplit=1)[0], []).append(position)
+        else:
+            always.append(position)
+    return _Paths(exact=_frozen(exact), elements=_frozen(elements),
+                  element_counts=tuple(sorted({key.count("/") + 1 for key in elements})),
+                  literal=_frozen(literal), literal_lengths=tuple(sorted({len(key) for key in literal})),
+                  always=tuple(always))
+
+
+def _frozen(positions: dict[str, list[int]]) -> dict[str, tuple[int, ...]]:
+    return {key: tuple(items) for key, items in positions.items()}
 
 
 def kubernetes_backend(index: KubernetesIndex, probe: Probe) -> str | None:
     """The answer Kubernetes gives to `probe`."""
     host = probe.host.split(":", 1)[0].lower().rstrip(".")
-    candidates = [*index.exact.get(host, ()), *(e for e in index.wildcard if _wildcard_covers(e, host)),
-                  *index.anyhost]
-    matching = [e for e in candidates if _request_matches(index, e, probe)]
-    if not matching:
-        return index.default
-    return min(matching, key=_Entry.rank).answer
+    groups = [index.exact.get(host), index.anyhost]
+    groups += [index.wildcard.get(host[at:]) for at, char in enumerate(host) if char == "." and at > 0]
+    candidates = sorted({p for paths in groups if paths is not None for p in paths.candidates(probe.path)})
+    for position in candidates:
+        entry = index.entries[position]
+        if (not entry.host.startswith("*.") or _wildcard_covers(entry, host)) and _request_matches(index, entry, probe):
+            return entry.answer
+    return index.default
 
 
 def _wildcard_covers(entry: _Entry, host: str) -> bool:
@@ -140,7 +212,7 @@ def _path_matches(index: KubernetesIndex, entry: _Entry, path: str) -> bool:
     if entry.kind == CHAR_PREFIX:
         return path.startswith(entry.path)
     if entry.kind == PATTERN:
-        return _alb_style_pattern(entry.path).fullmatch(path) is not None
+        return index.patterns[entry.path].fullmatch(path) is not None
     regex = index.regexes.get(entry.path)
     return bool(regex and regex.match(path))
 

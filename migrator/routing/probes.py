@@ -97,7 +97,11 @@ def probes_for(ingresses: Sequence[Ingress], routes: Sequence[HTTPRoute],
         probes.update(Probe(unmatched_host, variant) for variant in path_variants(path))
     for probe in special:
         probes.add(probe if probe.host else Probe(unmatched_host, probe.path, probe.method, probe.headers))
-    return sorted(probes)
+    return sorted(probes, key=_fields)  # the order of Probe's fields, without its slower __lt__
+
+
+def _fields(probe: Probe) -> tuple:
+    return (probe.host, probe.path, probe.method, probe.headers)
 
 
 def _conditioned(host: str, match) -> set[Probe]:

@@ -112,3 +112,67 @@ def test_http_route(probe, expected):
 def test_mesh_routes_are_not_north_south():
     mesh = http_route("reviews", [], [{"backendRefs": [{"name": "reviews-v1", "port": 9080}]}], parent_kind="Service")
     assert kubernetes_backend(index_for(mesh), Probe("a.example.com", "/")) is None
+
+
+# --- the index gives the answers of a plain scan over every entry ---
+
+from hypothesis import example, given, settings, strategies as st  # noqa: E402
+
+from migrator.routing.kubernetes import (  # noqa: E402
+    _Entry, _ingress_entries, _request_matches, _route_entries, _wildcard_covers, is_mesh_route)
+from migrator.routing.probes import probes_for  # noqa: E402
+
+
+def plain_scan(index, estate, probe):
+    """The definition: of every entry whose host covers the request and whose path, method and
+    headers match, the best-ranked answers (ties: the first defined); else the default."""
+    entries = [e for i in estate.ingresses for e in _ingress_entries(i, resolve)]
+    entries += [e for r in estate.routes if r.kind == "HTTPRoute" and not is_mesh_route(r)
+                for e in _route_entries(r, resolve)]
+    host = probe.host.split(":", 1)[0].lower().rstrip(".")
+    covering = [e for e in entries if not e.host or e.host == host
+                or (e.host.startswith("*.") and _wildcard_covers(e, host))]
+    matching = [e for e in covering if _request_matches(index, e, probe)]
+    return min(matching, key=_Entry.rank).answer if matching else index.default
+
+
+HOST_NAMES = ["", "a.example.com", "A.example.com", "*.example.com", "x.a.example.com", "*.a.example.com", "b.org"]
+SEGMENTS = ["a", "b", "ab", "A", "v1"]
+paths = st.lists(st.sampled_from(SEGMENTS), max_size=3).map(lambda parts: "/" + "/".join(parts)) \
+    .flatmap(lambda p: st.sampled_from([p, p + "/", p + "*", p + "?", p + "(/|$)(.*)", p + "$"]))
+ingress_docs = st.builds(
+    lambda i, style, rules, default: ingress(
+        f"ing{i}", rules, class_name="alb" if style == "alb" else "nginx", default=default,
+        annotations={"nginx.ingress.kubernetes.io/use-regex": "true"} if style == "regex" else None),
+    st.integers(0, 3), st.sampled_from(["alb", "nginx", "regex"]),
+    st.lists(st.tuples(st.sampled_from(HOST_NAMES), st.lists(st.tuples(
+        paths, st.sampled_from(["Prefix", "Exact", "ImplementationSpecific"]),
+        st.sampled_from(["web", "api", "missing"]), st.just(80)), min_size=1, max_size=3)), min_size=1, max_size=3),
+    st.one_of(st.none(), st.just(("web", 80))))
+route_matches = st.lists(st.builds(
+    lambda path, kind, method, header: {"path": {"type": kind, "value": path}, **({"method": method} if method else {}),
+                                        **({"headers": [{"name": "X-Env", "value": header}]} if header else {})},
+    paths, st.sampled_from(["PathPrefix", "Exact", "RegularExpression"]), st.sampled_from(["", "GET", "POST"]),
+    st.sampled_from(["", "blue"])), max_size=2)
+route_docs = st.builds(
+    lambda i, hosts, rules: http_route(f"route{i}", hosts, [
+        {"matches": matches, "backendRefs": [{"name": service, "port": 80}]} for matches, service in rules]),
+    st.integers(0, 3), st.lists(st.sampled_from([h for h in HOST_NAMES if h]), max_size=2, unique=True),
+    st.lists(st.tuples(route_matches, st.sampled_from(["web", "api"])), min_size=1, max_size=3))
+extra_probes = st.lists(st.builds(
+    Probe, st.sampled_from(["a.example.com", "A.EXAMPLE.COM:80", "a.example.com.", "y.x.a.example.com",
+                            "q.a.example.com", "example.com", "b.org", "c.org"]),
+    paths.map(lambda p: p.replace("*", "x").replace("?", "")), st.sampled_from(["GET", "POST"]),
+    st.sampled_from([(), (("x-env", "blue"),), (("X-Env", "BLUE"),)])), max_size=10)
+
+
+@settings(max_examples=150)
+@given(st.lists(ingress_docs, max_size=3, unique_by=lambda d: d["metadata"]["name"]),
+       st.lists(route_docs, max_size=2, unique_by=lambda d: d["metadata"]["name"]), extra_probes)
+@example([ingress("i", [("a.example.com", [("/a/b", "Prefix", "web", 80), ("/a", "Prefix", "api", 80)]),
+                        ("*.example.com", [("/", "Prefix", "web", 80)])])], [], [Probe("a.example.com", "/a/bc")])
+def test_index_answers_like_a_plain_scan_of_every_entry(ingresses, routes, sent):
+    estate = context(*ingresses, *routes).estate
+    index = kubernetes_index(estate.ingresses, estate.routes, resolve)
+    for probe in [*probes_for(estate.ingresses, estate.routes), *sent]:
+        assert kubernetes_backend(index, probe) == plain_scan(index, estate, probe), str(probe)
