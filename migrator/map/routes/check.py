@@ -11,7 +11,7 @@ from migrator.map.context import MapContext
 from migrator.map.routes.backends import Endpoints
 from migrator.map.routes.entries import partition_of, route_entries
 from migrator.plan.model import EnvironmentPlan, RouteCheck
-from migrator.routing import Probe, kubernetes_backend, kubernetes_index, load_balancer_backend, probes_for
+from migrator.routing import Probe, alb_index, kubernetes_backend, kubernetes_index, probes_for
 from migrator.routing.probes import probe_path
 
 MAX_REPORTED = 25
@@ -25,24 +25,26 @@ def check_routes(ctx: MapContext, env_plan: EnvironmentPlan) -> tuple[Environmen
     resolve = Endpoints(ctx, env_plan).weights
     probes = mismatches = 0
     findings: list[Finding] = []
+    entries = None  # read once, for the first mismatch
     for partition in sorted({partition_of(o.meta.annotations) for o in (*estate.ingresses, *estate.routes)}):
         ingresses = [i for i in estate.ingresses if partition_of(i.meta.annotations) == partition]
         routes = [r for r in estate.routes if partition_of(r.meta.annotations) == partition]
         lbs = [lb for lb in env_plan.load_balancers if lb.internal == (partition == "internal")]
-        index = kubernetes_index(ingresses, routes, resolve)
+        index, planned = kubernetes_index(ingresses, routes, resolve), alb_index(lbs)
         for probe in probes_for(ingresses, routes):
             probes += 1
             want = kubernetes_backend(index, probe)
-            got = load_balancer_backend(lbs, translate(probe, ctx.env.host_map))
+            got = planned.backend(translate(probe, ctx.env.host_map))
             if want != got:
                 mismatches += 1
                 if mismatches <= MAX_REPORTED:
+                    entries = route_entries(estate)[0] if entries is None else entries
                     findings.append(error("route.mismatch", f"probe {probe}: Kubernetes sends it to "
                                           f"{_name(want)}, the planned ALB rules to {_name(got)}; see the other "
-                                          "route.* findings for this path", _where(estate, probe)))
+                                          "route.* findings for this path", _where(estate, entries, probe)))
     if mismatches > MAX_REPORTED:
         findings.append(error("route.mismatch", f"{mismatches - MAX_REPORTED} more probes reach a different service "
-                              "(only the first 25 are listed)", _where(estate, None)))
+                              "(only the first 25 are listed)", _where(estate, [], None)))
     check = RouteCheck(probes=probes, mismatches=mismatches)
     return dataclasses.replace(env_plan, route_check=check), findings
 
@@ -62,8 +64,7 @@ def _name(answer: str | None) -> str:
     return answer or "404 (no rule)"
 
 
-def _where(estate, probe: Probe | None) -> SourceRef:
-    entries, _ = route_entries(estate) if probe is not None else ([], [])
+def _where(estate, entries, probe: Probe | None) -> SourceRef:
     for entry in entries:
         host_ok = not entry.hosts or any(h == probe.host.lower() or (h.startswith("*.") and
                                                                     probe.host.lower().endswith(h[1:]))
