@@ -47,13 +47,17 @@ def plan_load_balancers(ctx: MapContext, env_plan: EnvironmentPlan) -> tuple[Env
         load_balancers.extend(lbs)
         findings.extend(notes)
     services = endpoints.apply_added_ports(env_plan.services)
-    services = tuple(_with_targets(s, groups, findings) for s in services)
+    endpoints_by_service: dict[str, dict[str, Endpoint]] = {}
+    for (_, endpoint), key in groups.keys.items():
+        endpoints_by_service.setdefault(endpoint.service, {})[key] = endpoint
+    services = tuple(_with_targets(s, endpoints_by_service.get(s.name, {}), groups, findings) for s in services)
     findings.extend(endpoints.findings)
     return dataclasses.replace(env_plan, services=services, load_balancers=tuple(load_balancers)), findings
 
 
-def _with_targets(service: ServicePlan, groups: TargetGroups, findings: list[Finding]) -> ServicePlan:
-    mine: dict[str, Endpoint] = {key: e for (_, e), key in groups.keys.items() if e.service == service.name}
+def _with_targets(service: ServicePlan, mine: dict[str, Endpoint], groups: TargetGroups,
+                  findings: list[Finding]) -> ServicePlan:
+    """`mine`: this service's endpoints by target group key."""
     if not mine:
         return service
     targets = tuple(LoadBalancerTarget(target_group=key, container=e.container, container_port=e.container_port,

@@ -35,6 +35,7 @@ class Endpoints:
         self.plans = {s.name: s for s in env_plan.services}
         self.added: dict[tuple[str, str], PortMapping] = {}  # (service, container) -> new mapping
         self.findings: list[Finding] = []
+        self._noted: set[Finding] = set()
         self._cache: dict[tuple, tuple[Endpoint, ...]] = {}
 
     def workloads(self, service: Service) -> list[Workload]:
@@ -96,7 +97,8 @@ class Endpoints:
         return added.name
 
     def _note(self, finding: Finding) -> None:
-        if finding not in self.findings:
+        if finding not in self._noted:
+            self._noted.add(finding)
             self.findings.append(finding)
 
     def apply_added_ports(self, services: tuple[ServicePlan, ...]) -> tuple[ServicePlan, ...]:
