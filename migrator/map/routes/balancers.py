@@ -104,8 +104,10 @@ def _tls_hosts(ctx: MapContext, ingresses: list[Ingress]) -> set[str]:
 
 
 def _with_tls(ctx: MapContext, lb: LoadBalancerPlan, tls: set[str], ingresses: list[Ingress]):
-    covered = tuple(sorted(h for h in lb.hosts if h in tls or any(t.startswith("*.") and h.endswith(t[1:])
-                                                                   for t in tls)))
+    wildcards = {t[1:] for t in tls if t.startswith("*.")}  # ".example.com"
+    lengths = sorted({len(suffix) for suffix in wildcards})
+    covered = tuple(sorted(h for h in lb.hosts if h in tls or any(h[len(h) - n:] in wildcards
+                                                                   for n in lengths if n <= len(h))))
     if not covered:
         return lb, []
     findings = []

@@ -24,9 +24,12 @@ def pack(drafts: list[Draft], extra_targets: int = 0) -> tuple[list[list[Draft]]
     bin_targets: list[set] = []
     for unit in units:
         placed = False
+        unit_targets = _targets(unit)
         for i, members in enumerate(bins):
-            targets = bin_targets[i] | _targets(unit)
-            if len(members) + len(unit) <= rule_room and len(targets) <= q["target_groups_per_load_balancer"]:
+            if len(members) + len(unit) > rule_room:
+                continue
+            targets = bin_targets[i] | unit_targets
+            if len(targets) <= q["target_groups_per_load_balancer"]:
                 members.extend(unit)
                 bin_targets[i] = targets
                 placed = True
@@ -37,7 +40,7 @@ def pack(drafts: list[Draft], extra_targets: int = 0) -> tuple[list[list[Draft]]
                                       f"{len(unit)} rules, more than one ALB holds ({max(rule_room, 0)} after the "
                                       "rules for any host); merge paths or split the host", unit[0].entry.source))
             bins.append(list(unit))
-            bin_targets.append(base_targets | _targets(unit))
+            bin_targets.append(base_targets | unit_targets)
     if not bins:
         bins = [[]]
     if len(bins) > 1:
@@ -52,6 +55,7 @@ def _host_units(drafts: list[Draft]) -> list[list[Draft]]:
 
     def find(host: str) -> str:
         while parent.setdefault(host, host) != host:
+            parent[host] = parent[parent[host]]  # path halving keeps the chains short
             host = parent[host]
         return host
 
@@ -59,9 +63,12 @@ def _host_units(drafts: list[Draft]) -> list[list[Draft]]:
         for host in draft.hosts:
             parent[find(host)] = find(draft.hosts[0])
     hosts = list(parent)
-    for wildcard in (h for h in hosts if h.startswith("*.")):
-        for host in hosts:
-            if host != wildcard and host.endswith(wildcard[1:]):
+    wildcards = {h[1:]: h for h in hosts if h.startswith("*.")}  # ".example.com" -> "*.example.com"
+    lengths = sorted({len(suffix) for suffix in wildcards})
+    for host in hosts:  # joined with each wildcard it ends with: the units of testing every pair
+        for n in (n for n in lengths if n <= len(host)):
+            wildcard = wildcards.get(host[len(host) - n:])
+            if wildcard is not None and wildcard != host:
                 parent[find(host)] = find(wildcard)
     units: dict[str, list[Draft]] = {}
     for draft in drafts:

@@ -90,6 +90,7 @@ def _groups(drafts: list[Draft]) -> dict[str, list[Draft]]:
 
     def find(token: str) -> str:
         while parent.setdefault(token, token) != token:
+            parent[token] = parent[parent[token]]  # path halving keeps the chains short
             token = parent[token]
         return token
 
@@ -106,15 +107,21 @@ def _groups(drafts: list[Draft]) -> dict[str, list[Draft]]:
     for draft in drafts:
         root = find(tokens_of[draft.key + repr(draft.entry.order)][0])
         groups.setdefault(root, []).append(draft)
-    return {min(t for t in parent if find(t) == root): members for root, members in groups.items()}
+    smallest: dict[str, str] = {}
+    for token in parent:
+        root = find(token)
+        smallest[root] = min(smallest.get(root, token), token)
+    return {smallest[root]: members for root, members in groups.items()}
 
 
 def _drop_shadowed(members: list[Draft]) -> tuple[list[Draft], list[Finding]]:
     kept: list[Draft] = []
+    first: dict[str, Draft] = {}  # key -> the kept draft with it
     findings = []
     for draft in members:
-        twin = next((k for k in kept if k.key == draft.key), None)
+        twin = first.get(draft.key)
         if twin is None:
+            first[draft.key] = draft
             kept.append(draft)
             continue
         same = (twin.targets, twin.fixed_response) == (draft.targets, draft.fixed_response)
@@ -130,6 +137,8 @@ def _slot(key: str, slots: int) -> int:
 
 
 def _free_run(used: set[int], start: int, length: int, slots: int) -> int | None:
+    if slots - len(used) < length:  # a full cell answers at once, not after trying every slot
+        return None
     for base in (*range(start, slots - length + 1), *range(0, min(start, slots - length + 1))):
         if all(base + i not in used for i in range(length)):
             return base

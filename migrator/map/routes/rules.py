@@ -190,14 +190,18 @@ def depth_guards(drafts: list[Draft], default: tuple[tuple[Endpoint, int], ...] 
     host an Ingress wildcard's ALB pattern would wrongly catch (x.a.example.com under
     *.example.com), repeat what Kubernetes falls through to -- the HTTPRoute wildcards covering the
     host, the any-host rules, the default action -- for that host ahead of the wildcard rules."""
-    wildcards = {d.hosts[0][1:] for d in drafts if d.entry.wildcard and d.entry.single_label_wildcard}
+    one_label = _Suffixes(d.hosts[0][1:] for d in drafts if d.entry.wildcard and d.entry.single_label_wildcard)
     exact = sorted({h for d in drafts for h in d.hosts if not h.startswith("*.")})
-    deep = [h for h in exact if any(h.endswith(s) and "." in h[:-len(s)] for s in wildcards)]
+    deep = [h for h in exact if any(s and "." in h[:-len(s)] for s in one_label.ending(h))]
+    more_labels: dict[str, list[int]] = {}  # HTTPRoute wildcard suffix -> its drafts (positions)
+    for i, d in enumerate(drafts):
+        if d.entry.wildcard and not d.entry.single_label_wildcard:
+            more_labels.setdefault(d.hosts[0][1:], []).append(i)
+    many = _Suffixes(more_labels)
     anyhost = [d for d in drafts if not d.hosts]
     guards = []
     for host in deep:
-        covering = [d for d in drafts if d.entry.wildcard and not d.entry.single_label_wildcard
-                    and host.endswith(d.hosts[0][1:])]
+        covering = [drafts[i] for i in sorted(i for s in many.ending(host) for i in more_labels[s])]
         guards += [dataclasses.replace(d, hosts=(host,), guard="wildcard") for d in covering]
         guards += [dataclasses.replace(d, hosts=(host,), guard="any") for d in anyhost]
         last = dataclasses.replace(anyhost[0].entry if anyhost else drafts[0].entry, hosts=(host,), kind=PREFIX,
@@ -207,3 +211,16 @@ def depth_guards(drafts: list[Draft], default: tuple[tuple[Endpoint, int], ...] 
         guards.append(Draft(last, (host,), ("/*",), PREFIX, 1, targets, 0 if targets else
                             (503 if default is None else 404), guard="any"))
     return guards
+
+
+class _Suffixes:
+    """A set of host suffixes that answers "which of them does this host end with" by looking
+    up the host's own endings, not by testing every suffix."""
+
+    def __init__(self, suffixes):
+        self.known = set(suffixes)
+        self.lengths = sorted({len(s) for s in self.known})
+
+    def ending(self, host: str) -> list[str]:
+        ends = (host[len(host) - n:] for n in self.lengths if n <= len(host))
+        return [end for end in ends if end in self.known]
