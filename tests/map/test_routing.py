@@ -141,6 +141,15 @@ def test_default_backend_is_the_default_action():
         "web-8080", [("web-8080", "web")])
 
 
+def test_a_default_backend_that_selects_nothing_answers_503():
+    doc = ingress("i", [("shop.example.com", [("/api", "Prefix", "api", 80)])], default=("missing", 80))
+    env = plan(*BASE, doc)
+    [lb] = env.load_balancers
+    assert (lb.default_targets, lb.default_fixed_response) == ((), 503)
+    assert codes(env, "route") == [("route.no-backend", "warning")]
+    assert not codes(env, "map.failed") and env.route_check.mismatches == 0
+
+
 def test_host_map_renames_hosts_for_the_environment():
     doc = ingress("i", [("shop.example.com", [("/", "Prefix", "web", 80)])])
     env = plan(*BASE, doc, host_map={"shop.example.com": "shop.staging.example.com"})

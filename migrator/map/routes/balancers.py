@@ -50,7 +50,7 @@ def load_balancers_for(ctx: MapContext, partition: str, drafts: list[Draft], ing
         findings.extend(notes)
         rules = tuple(_listener_rule(name, priority, d, groups, name == first_name) for priority, d in placed)
         default_targets = tuple(WeightedTarget(groups.key(name, e, name == first_name), w, e.service)
-                                for e, w in default)
+                                for e, w in default or ())  # None: nothing serves it, the ALB answers 503
         lb, notes = _with_tls(ctx, LoadBalancerPlan(
             name=name, hosts=tuple(sorted({h for d in members for h in d.hosts})), rules=rules,
             default_target=default_targets[0].target_group if default_targets else "",
