@@ -42,6 +42,11 @@ def read_manifest(root: str) -> dict[str, str]:
         return {}
 
 
+# A file carrying this marker (the README kept in git for the empty default output folder)
+# exists only to be replaced by the first emit.
+PLACEHOLDER = b"<!-- migrator:placeholder -->"
+
+
 def _on_disk(root: str, path: str) -> bytes | None:
     try:
         with open(os.path.join(root, path), "rb") as fh:
@@ -55,7 +60,7 @@ def conflicts(root: str, files: dict[str, str], manifest: dict[str, str]) -> lis
     found = []
     for path, text in files.items():
         current = _on_disk(root, path)
-        if current is None or current == text.encode("utf-8"):
+        if current is None or current == text.encode("utf-8") or PLACEHOLDER in current:
             continue
         if manifest.get(path) != digest(current):
             found.append(path)

@@ -5,6 +5,7 @@ import pytest
 
 from migrator.emit import writer
 from migrator.emit.writer import MANIFEST, write_tree
+from tests.conftest import REPO
 
 SCOPE = ("modules/", "envs/prod/", "README.md")
 
@@ -67,6 +68,14 @@ def test_a_file_emit_did_not_write_is_never_overwritten_or_removed(tmp_path):
     write_tree(str(tmp_path), tree(**{"envs/prod/main.tf": None}), SCOPE)
     assert (tmp_path / "envs/prod/main.tf").read_text() == "# mine\n"
     assert (tmp_path / "envs/prod/network.auto.tfvars").read_text() == "existing_vpc = null\n"
+
+
+def test_the_placeholder_readme_kept_in_git_is_replaced_by_the_first_emit(tmp_path):
+    placeholder = (REPO / "terraform_out" / "README.md").read_bytes()
+    (tmp_path / "README.md").write_bytes(placeholder)
+    result = write_tree(str(tmp_path), tree(), SCOPE)
+    assert result.conflicts == () and "README.md" in result.written
+    assert (tmp_path / "README.md").read_text() == "# readme\n"
 
 
 def test_files_no_longer_generated_are_removed_unless_edited(tmp_path):
