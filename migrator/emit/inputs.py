@@ -42,6 +42,10 @@ def dns_label(name: str) -> str:
 
 
 def log_retention(days: int) -> int:
+    """CloudWatch keeps logs for set periods only: round up to the next one. 0 keeps logs forever
+    (Terraform's and the plan's meaning), so it stays 0."""
+    if days <= 0:
+        return 0
     return next((d for d in LOG_RETENTION_DAYS if d >= days), LOG_RETENTION_DAYS[-1])
 
 

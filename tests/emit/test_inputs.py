@@ -36,7 +36,7 @@ def test_ecr_repository_arn(image, expected):
     assert inputs.ecr_repository_arn(image) == expected
 
 
-@pytest.mark.parametrize("days, expected", [(1, 1), (7, 7), (10, 14), (30, 30), (100, 120), (5000, 3653)])
+@pytest.mark.parametrize("days, expected", [(0, 0), (1, 1), (7, 7), (10, 14), (30, 30), (100, 120), (5000, 3653)])
 def test_log_retention_rounds_up_to_a_cloudwatch_period(days, expected):
     assert inputs.log_retention(days) == expected
 
