@@ -133,11 +133,7 @@ class _Builder:
         if tag is None or tag == "!":
             if not event.implicit[0]:
                 return text
-            tag = _PLAIN_TAGS.get(text)
-            if tag is None:
-                tag = self.loader.resolve(yaml.ScalarNode, text, event.implicit)
-                if len(text) < 64 and len(_PLAIN_TAGS) < _CACHE_MAX:
-                    _PLAIN_TAGS[text] = tag
+            tag = _PLAIN_TAGS.get(text) or self.resolve(text, event.implicit)
         if tag == _STR or tag in _KEEP_AS_TEXT:
             return text
         build = _SCALARS.get(tag)
@@ -154,43 +150,66 @@ class _Builder:
                 _CONSTRUCTED[key] = data
             return data
 
+    def resolve(self, text: str, implicit: tuple) -> str:
+        tag = self.loader.resolve(yaml.ScalarNode, text, implicit)
+        if len(text) < 64 and len(_PLAIN_TAGS) < _CACHE_MAX:
+            _PLAIN_TAGS[text] = tag
+        return tag
+
+    # sequence() and mapping() read plain scalars inline: they are most of every document.
+
     def sequence(self) -> list:
         items: list = []
         lines: list[int] = []
-        event = self.next()
+        next_event = self.next
+        event = next_event()
         while type(event) is not _SequenceEnd:
-            data, line = self.value(event)
-            items.append(data)
-            lines.append(line)
-            event = self.next()
+            if type(event) is _ScalarEvent and event.anchor is None:
+                items.append(self.scalar(event))
+                lines.append(event.start_mark.line + 1)
+            else:
+                data, line = self.value(event)
+                items.append(data)
+                lines.append(line)
+            event = next_event()
         self.lines[id(items)] = lines
         return items
 
     def mapping(self) -> dict:
         out: dict = {}
         keylines: dict = {}
-        event = self.next()
+        next_event = self.next
+        event = next_event()
         while type(event) is not _MappingEnd:
-            if type(event) is _ScalarEvent and event.value == "<<" and (
-                    event.tag == _MERGE or (event.tag is None and event.implicit[0])):
-                self.merge(out, keylines, self.next())
-                event = self.next()
-                continue
-            key, line = self.value(event)
-            if isinstance(key, (list, dict)):
-                key = str(key)
+            if type(event) is _ScalarEvent and event.anchor is None:
+                if event.value == "<<" and (event.tag == _MERGE or (event.tag is None and event.implicit[0])):
+                    self.merge(out, keylines, next_event())
+                    event = next_event()
+                    continue
+                key, line = self.scalar(event), event.start_mark.line + 1
+            else:
+                key, line = self.value(event)
+                if isinstance(key, (list, dict)):
+                    key = str(key)
             if key in keylines and keylines[key] > 0:
-                raise InputError(
-                    "load.duplicate-key",
-                    f"key {key!r} appears twice in one mapping (first at line {keylines[key]}); "
-                    "Kubernetes tools keep only the last one, so remove one of them",
-                    SourceRef(self.file, line),
-                )
-            out[key] = self.value(self.next())[0]
+                self.duplicate(key, keylines[key], line)
+            event = next_event()
+            if type(event) is _ScalarEvent and event.anchor is None:
+                out[key] = self.scalar(event)
+            else:
+                out[key] = self.value(event)[0]
             keylines[key] = line
-            event = self.next()
+            event = next_event()
         self.lines[id(out)] = keylines
         return out
+
+    def duplicate(self, key: Any, first: int, line: int) -> None:
+        raise InputError(
+            "load.duplicate-key",
+            f"key {key!r} appears twice in one mapping (first at line {first}); "
+            "Kubernetes tools keep only the last one, so remove one of them",
+            SourceRef(self.file, line),
+        )
 
     def merge(self, out: dict, keylines: dict, event: Any) -> None:
         merged, line = self.value(event)
