@@ -167,6 +167,20 @@ def test_security_group_rule_from_another_group_keeps_its_description(client, ne
         (source, "From the load balancer")]
 
 
+@pytest.mark.parametrize("direction", ["ingress", "egress"])
+def test_revoking_an_unknown_rule_id_is_rule_id_not_found_like_aws(client, network, direction):
+    ec2 = client("ec2")
+    group = ec2.create_security_group(GroupName=_name(), Description="x", VpcId=network["vpc"])["GroupId"]
+    rule = getattr(ec2, f"authorize_security_group_{direction}")(GroupId=group, IpPermissions=[{
+        "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+        "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])["SecurityGroupRules"][0]["SecurityGroupRuleId"]
+    revoke = getattr(ec2, f"revoke_security_group_{direction}")
+    revoke(GroupId=group, SecurityGroupRuleIds=[rule])
+    with pytest.raises(ClientError) as raised:  # a retried revoke: the rule is already gone
+        revoke(GroupId=group, SecurityGroupRuleIds=[rule])
+    assert raised.value.response["Error"]["Code"] == "InvalidSecurityGroupRuleId.NotFound"
+
+
 def _load_balancer(client, network) -> str:
     return client("elbv2").create_load_balancer(
         Name=_name(), Subnets=network["subnets"], Type="application",
@@ -184,6 +198,23 @@ def test_deletion_protection_refuses_delete_until_turned_off(client, network):
         {"Key": "deletion_protection.enabled", "Value": "false"}])
     elbv2.delete_load_balancer(LoadBalancerArn=arn)
     assert arn not in [lb["LoadBalancerArn"] for lb in elbv2.describe_load_balancers()["LoadBalancers"]]
+
+
+def test_create_target_group_and_listener_are_idempotent_like_aws(client, network):
+    elbv2, name = client("elbv2"), _name()
+    settings = {"Name": name, "Protocol": "HTTP", "Port": 8080, "VpcId": network["vpc"], "TargetType": "ip"}
+    first = elbv2.create_target_group(**settings)["TargetGroups"][0]["TargetGroupArn"]
+    again = elbv2.create_target_group(**settings)["TargetGroups"][0]["TargetGroupArn"]
+    with pytest.raises(ClientError) as raised:
+        elbv2.create_target_group(**{**settings, "Port": 9090})
+    listener = {"LoadBalancerArn": _load_balancer(client, network), "Protocol": "HTTP", "Port": 80,
+                "DefaultActions": [{"Type": "forward", "TargetGroupArn": first}]}
+    listeners = [elbv2.create_listener(**listener)["Listeners"][0]["ListenerArn"] for _ in range(2)]
+    with pytest.raises(ClientError) as taken:
+        elbv2.create_listener(**{**listener, "Protocol": "HTTPS", "Certificates": [
+            {"CertificateArn": "arn:aws:iam::123456789012:server-certificate/x"}]})
+    assert (again, raised.value.response["Error"]["Code"]) == (first, "DuplicateTargetGroupName")
+    assert (listeners[0] == listeners[1], taken.value.response["Error"]["Code"]) == (True, "DuplicateListener")
 
 
 def test_seeded_certificate_exists_at_the_planned_arn_for_https_listeners(server, client, network):

@@ -111,6 +111,23 @@ def apply_environment(server: MotoServer, sources: Path, env_name: str, workdir:
     return applied
 
 
+def settle(applied: AppliedEnvironment) -> None:
+    """Play the ECS scheduler, which moto does not run: every service runs its desired count
+    and each of its target groups has one healthy IP target per task. Idempotent, and no
+    drift for Terraform (targets are not in the state; counts are unchanged)."""
+    ecs, elbv2 = applied.client("ecs"), applied.client("elbv2")
+    cluster = applied.outputs["cluster_name"]
+    names = [s.name for s in applied.plan.environment(applied.env_name).services]
+    for start in range(0, len(names), 10):
+        for service in ecs.describe_services(cluster=cluster, services=names[start:start + 10])["services"]:
+            count = service["desiredCount"]
+            ecs.update_service(cluster=cluster, service=service["serviceName"], desiredCount=count)
+            for index, attached in enumerate(service.get("loadBalancers", [])):
+                elbv2.register_targets(TargetGroupArn=attached["targetGroupArn"], Targets=[
+                    {"Id": f"10.{start // 10}.{index}.{10 + n}", "Port": attached["containerPort"]}
+                    for n in range(count)])
+
+
 def release_deletion_protection(applied: AppliedEnvironment) -> list[str]:
     """What an operator does before destroying a production environment: turn off deletion
     protection on its load balancers (AWS, and the patched moto, refuse to delete them)."""

@@ -62,7 +62,8 @@ def applied_sample_prod(harness_moto_server, terraform_cli_config, tmp_path_fact
         applied = applied_env.apply_environment(
             harness_moto_server, SAMPLES, "prod", workdir, terraform_cli_config)
     except RuntimeError as exc:
-        pytest.fail(f"bundled sample's prod environment did not apply to moto:\n{exc}")
+        pytest.fail(f"bundled sample's prod environment did not apply to moto:\n{exc}\n"
+                    f"--- moto server log (tail) ---\n{harness_moto_server.log_tail()}")
     yield applied
     destroyed = applied_env.destroy_environment(applied)
     assert destroyed.code == 0, destroyed.describe()
@@ -70,9 +71,25 @@ def applied_sample_prod(harness_moto_server, terraform_cli_config, tmp_path_fact
     assert not left, f"terraform destroy left these in moto: {left}"
 
 
+def _join_group(item: pytest.Item, name: str) -> None:
+    """`xdist_group(name)`, made to work on pytest >= 9.2 too: xdist 3.8 puts the group in the
+    node id by assigning `item._nodeid`, which pytest 9.2 no longer reads (ids live in `_id`),
+    so every user of the group would land on any worker and apply the environment again."""
+    item.add_marker(pytest.mark.xdist_group(name))
+    if not getattr(item.config.option, "loadgroup", False) or "@" in item.nodeid.rsplit("]", 1)[-1]:
+        return
+    try:
+        from _pytest.nodeid import NodeId  # noqa: PLC0415 - pytest >= 9.2 only
+    except ImportError:
+        return
+    if isinstance(getattr(item, "_id", None), NodeId):
+        item._id = NodeId.parse(f"{item.nodeid}@{name}")
+
+
+@pytest.hookimpl(trylast=True)  # after xdist's own hook, which cannot on pytest >= 9.2
 def pytest_collection_modifyitems(config, items) -> None:
     """Keep every user of the applied environment on one xdist worker (`--dist loadgroup`),
     so the environment is applied once, not once per worker."""
     for item in items:
         if APPLIED_GROUP in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group(APPLIED_GROUP))
+            _join_group(item, APPLIED_GROUP)

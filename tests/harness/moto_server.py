@@ -71,7 +71,7 @@ class MotoServer:
                 return self
             self.stop()
             self.port = 0
-        raise RuntimeError(f"moto server did not start; log:\n{self._log_tail()}")
+        raise RuntimeError(f"moto server did not start; log:\n{self.log_tail()}")
 
     def _spawn(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -122,7 +122,7 @@ class MotoServer:
         with urllib.request.urlopen(request, timeout=10):
             pass
 
-    def _log_tail(self, lines: int = 40) -> str:
+    def log_tail(self, lines: int = 40) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         except OSError:

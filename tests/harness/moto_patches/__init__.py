@@ -11,7 +11,9 @@ PATCHES = (
     ecs.keep_service_settings,
     ecs.page_like_aws,
     ec2.describe_referenced_rules,
+    ec2.revoke_unknown_rule_ids_like_aws,
     elbv2.enforce_deletion_protection,
+    elbv2.idempotent_creates,
     seed.add_seed_endpoint,
 )
 

@@ -1,9 +1,10 @@
 """Debug aid, not a gap: with MOTO_HARNESS_TIMINGS=1 the server logs `TIMING hh:mm:ss service
-action seconds` for every request to its log, to find where a slow `terraform apply` waits
+action seconds` for every request (and a digest of its body, to spot retried requests) to its log, to find where a slow `terraform apply` waits
 (almost always in the provider's own fixed delays, not in moto)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 import time
@@ -30,12 +31,13 @@ def log_request_timings() -> None:
         body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
         environ["wsgi.input"] = BytesIO(body)
         scope = _SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+        digest = hashlib.sha1(body).hexdigest()[:10]  # equal digests: a client retried
         start = time.monotonic()
         try:
             return original(self, environ, start_response)
         finally:
             print(f"TIMING {time.strftime('%H:%M:%S')} {scope.group(1) if scope else '-'} "
-                  f"{_action(environ, body)} {time.monotonic() - start:.3f}",
+                  f"{_action(environ, body)} {time.monotonic() - start:.3f} {digest}",
                   file=sys.stderr, flush=True)
 
     DomainDispatcherApplication.__call__ = timed
