@@ -9,8 +9,10 @@ DEMO_OUT ?= demo-out
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | grep -v "^WARNING: Location" || true
+	@echo "installing migrator and its test dependencies into $(VENV) (log: $(VENV)/install.log)"
+	@$(PY) -m pip install --disable-pip-version-check --upgrade pip > $(VENV)/install.log 2>&1 && \
+		$(PY) -m pip install --disable-pip-version-check -e '.[test]' >> $(VENV)/install.log 2>&1 || \
+		(tail -40 $(VENV)/install.log; echo "pip install failed; full log in $(VENV)/install.log"; exit 1)
 	$(PY) -c "import migrator.cli, helm_python, moto, hcl2, hypothesis"
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)

@@ -31,8 +31,10 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
 )
-out = Console()
-err = Console(stderr=True)
+# Piped output (CI logs, `> plan.md`) is not squeezed into 80 columns: tables get room and
+# text lines are never broken (Markdown tables and JSON must survive a redirect).
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200)
+err = Console(stderr=True, soft_wrap=True)
 
 
 class Format(str, Enum):
@@ -184,6 +186,10 @@ def _fail_thresholds(text: str) -> tuple[Severity | None, str | None]:
     return (severities[0] if severities else Severity.ERROR), (classes[0] if classes else None)
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
 def _print_plan_summary(result: api.PlanResult, out_path: str | None, fmt: Format) -> None:
     from migrator import report
 
@@ -193,7 +199,7 @@ def _print_plan_summary(result: api.PlanResult, out_path: str | None, fmt: Forma
         out.print_json(report.summary_json(plan_obj, out_path))
         return
     if fmt is Format.md:
-        out.print(report.summary_markdown(plan_obj, root), markup=False, highlight=False)
+        sys.stdout.write(report.summary_markdown(plan_obj, root) + "\n")
         return
     for env_plan in plan_obj.environments:
         if not state.quiet:
@@ -206,93 +212,19 @@ def _print_plan_summary(result: api.PlanResult, out_path: str | None, fmt: Forma
         shown = [f for f in env_plan.findings
                  if f.severity >= Severity.WARNING or state.verbose >= 1]
         if not state.quiet:
-            for finding in shown:
+            # errors first: they are what blocks the migration
+            for finding in sorted(shown, key=lambda f: -f.severity):
                 colour = {"error": "red", "warning": "yellow", "info": "dim"}[str(finding.severity)]
-                out.print(f"[{colour}]{finding.source}: {finding.code}[/] {finding.message}", highlight=False,
-                          soft_wrap=True)
+                out.print(f"[{colour}]{str(finding.severity):7}[/] {finding.source}: [{colour}]{finding.code}[/] "
+                          f"{finding.message}", highlight=False, markup=True)
         counts = report.severity_counts(env_plan.findings)
-        out.print(f"{env_plan.name}: {len(env_plan.services)} services, {counts['error']} errors, "
-                  f"{counts['warning']} warnings, {counts['info']} info", highlight=False)
+        out.print(f"{env_plan.name}: {len(env_plan.services)} services, {_plural(counts['error'], 'error')}, "
+                  f"{_plural(counts['warning'], 'warning')}, {counts['info']} info", highlight=False)
         if env_plan.ledger:
             out.print(f"{env_plan.name}: {report.ledger_line(env_plan)}", highlight=False)
     if out_path:
         out.print(f"plan written to {out_path}; review it, then run `migrate emit --plan {out_path} --env "
                   f"{plan_obj.environments[0].name}`", highlight=False)
-
-
-@app.command()
-def emit(
-    paths: Optional[List[str]] = typer.Argument(None, help="Plan these manifests, charts or overlays first "
-                                                "(as `migrate plan PATHS` would) instead of reading --plan."),
-    plan_path: str = typer.Option("migration-plan.yaml", "--plan", "-p", help="The plan file to emit "
-                                  "(ignored when PATHS are given)."),
-    env: List[str] = typer.Option([], "--env", "-e", help="Emit this environment (repeatable). Default: every "
-                                  "environment of the plan. Modules, global/ and README.md are always written."),
-    out_dir: str = typer.Option("terraform_out", "--out", "-o", help="Folder to write the Terraform into. "
-                                "Files emit did not generate are never touched."),
-    force: bool = typer.Option(False, "--force", help="Overwrite generated files that were edited by hand "
-                               "(emit otherwise stops and names them)."),
-    check: bool = typer.Option(False, "--check", help="Then run `terraform fmt -check` and `terraform init "
-                               "-backend=false` + `terraform validate` on the output (skipped without terraform)."),
-    config: Optional[str] = typer.Option(None, "--config", "-c", help="Project file, when planning PATHS."),
-    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="Also list every file written."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only problems and the result line."),
-) -> None:
-    """Write Terraform for the plan: modules/, envs/<env>/, global/ and a README. Exit 0 done,
-    1 hand-edited files or a failed --check, 2 bad input."""
-    _levels(verbose, quiet)
-    try:
-        if paths:
-            plan_obj = api.plan_estate(api.PlanOptions(paths=tuple(paths), environments=tuple(env),
-                                                       config=config)).plan
-        else:
-            plan_obj = api.read_plan_file(plan_path)
-        result = api.emit_plan(plan_obj, api.EmitOptions(out=out_dir, environments=tuple(env), force=force))
-    except InputError as exc:
-        _fail_input(exc)
-    if result.write.conflicts:
-        for path in result.write.conflicts:
-            err.print(f"{os.path.join(out_dir, path)}: emit.hand-edited this generated file was changed since emit "
-                      "wrote it (or emit did not write it); keep your change in the plan or migrate.yaml, or "
-                      "re-run with --force to overwrite it", markup=False, highlight=False, soft_wrap=True)
-        err.print(f"nothing written: {len(result.write.conflicts)} file(s) would lose hand edits",
-                  markup=False, highlight=False)
-        raise typer.Exit(EXIT_FINDINGS)
-    _print_emit_result(result)
-    if check and not _check_emitted(result):
-        raise typer.Exit(EXIT_FINDINGS)
-
-
-def _print_emit_result(result: api.EmitResult) -> None:
-    write = result.write
-    if state.verbose and not state.quiet:
-        for path in write.written:
-            out.print(f"wrote {os.path.join(result.out, path)}", markup=False, highlight=False)
-        for path in write.removed:
-            out.print(f"removed {os.path.join(result.out, path)} (no longer generated)", markup=False,
-                      highlight=False)
-    for path in write.kept:
-        err.print(f"{os.path.join(result.out, path)}: emit.stale-edited no longer generated, but edited by hand: "
-                  "kept; delete it when you no longer need it", markup=False, highlight=False, soft_wrap=True)
-    if not state.quiet:
-        for finding in result.findings:
-            out.print(str(finding), markup=False, highlight=False, soft_wrap=True)
-    out.print(f"{result.out}: {len(write.written)} written, {len(write.unchanged)} unchanged, "
-              f"{len(write.removed)} removed ({', '.join(result.environments)}); next: see "
-              f"{os.path.join(result.out, 'README.md')}", markup=False, highlight=False, soft_wrap=True)
-
-
-def _check_emitted(result: api.EmitResult) -> bool:
-    checks = api.check_emitted(result)
-    if checks is None:
-        err.print("--check skipped: terraform is not installed", markup=False, highlight=False)
-        return True
-    for step in checks:
-        if not step.ok:
-            err.print(f"{step.step}: failed\n{step.output}", markup=False, highlight=False, soft_wrap=True)
-        elif not state.quiet:
-            out.print(f"{step.step}: ok", markup=False, highlight=False)
-    return all(step.ok for step in checks)
 
 
 @app.command()
@@ -382,6 +314,81 @@ def _print_verify_report(report, fmt: Format) -> None:
         for note in report.notes:
             out.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
     out.print(render.summary_line(report), markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def emit(
+    paths: Optional[List[str]] = typer.Argument(None, help="Plan these manifests, charts or overlays first "
+                                                "(as `migrate plan PATHS` would) instead of reading --plan."),
+    plan_path: str = typer.Option("migration-plan.yaml", "--plan", "-p", help="The plan file to emit "
+                                  "(ignored when PATHS are given)."),
+    env: List[str] = typer.Option([], "--env", "-e", help="Emit this environment (repeatable). Default: every "
+                                  "environment of the plan. Modules, global/ and README.md are always written."),
+    out_dir: str = typer.Option("terraform_out", "--out", "-o", help="Folder to write the Terraform into. "
+                                "Files emit did not generate are never touched."),
+    force: bool = typer.Option(False, "--force", help="Overwrite generated files that were edited by hand "
+                               "(emit otherwise stops and names them)."),
+    check: bool = typer.Option(False, "--check", help="Then run `terraform fmt -check` and `terraform init "
+                               "-backend=false` + `terraform validate` on the output (skipped without terraform)."),
+    config: Optional[str] = typer.Option(None, "--config", "-c", help="Project file, when planning PATHS."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="Also list every file written."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only problems and the result line."),
+) -> None:
+    """Write Terraform for the plan: modules/, envs/<env>/, global/ and a README. Exit 0 done,
+    1 hand-edited files or a failed --check, 2 bad input."""
+    _levels(verbose, quiet)
+    try:
+        if paths:
+            plan_obj = api.plan_estate(api.PlanOptions(paths=tuple(paths), environments=tuple(env),
+                                                       config=config)).plan
+        else:
+            plan_obj = api.read_plan_file(plan_path)
+        result = api.emit_plan(plan_obj, api.EmitOptions(out=out_dir, environments=tuple(env), force=force))
+    except InputError as exc:
+        _fail_input(exc)
+    if result.write.conflicts:
+        for path in result.write.conflicts:
+            err.print(f"{os.path.join(out_dir, path)}: emit.hand-edited this generated file was changed since emit "
+                      "wrote it (or emit did not write it); keep your change in the plan or migrate.yaml, or "
+                      "re-run with --force to overwrite it", markup=False, highlight=False, soft_wrap=True)
+        err.print(f"nothing written: {len(result.write.conflicts)} file(s) would lose hand edits",
+                  markup=False, highlight=False)
+        raise typer.Exit(EXIT_FINDINGS)
+    _print_emit_result(result)
+    if check and not _check_emitted(result):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _print_emit_result(result: api.EmitResult) -> None:
+    write = result.write
+    if state.verbose and not state.quiet:
+        for path in write.written:
+            out.print(f"wrote {os.path.join(result.out, path)}", markup=False, highlight=False)
+        for path in write.removed:
+            out.print(f"removed {os.path.join(result.out, path)} (no longer generated)", markup=False,
+                      highlight=False)
+    for path in write.kept:
+        err.print(f"{os.path.join(result.out, path)}: emit.stale-edited no longer generated, but edited by hand: "
+                  "kept; delete it when you no longer need it", markup=False, highlight=False, soft_wrap=True)
+    if not state.quiet:
+        for finding in result.findings:
+            out.print(str(finding), markup=False, highlight=False, soft_wrap=True)
+    out.print(f"{result.out}: {len(write.written)} written, {len(write.unchanged)} unchanged, "
+              f"{len(write.removed)} removed ({', '.join(result.environments)}); next: see "
+              f"{os.path.join(result.out, 'README.md')}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _check_emitted(result: api.EmitResult) -> bool:
+    checks = api.check_emitted(result)
+    if checks is None:
+        err.print("--check skipped: terraform is not installed", markup=False, highlight=False)
+        return True
+    for step in checks:
+        if not step.ok:
+            err.print(f"{step.step}: failed\n{step.output}", markup=False, highlight=False, soft_wrap=True)
+        elif not state.quiet:
+            out.print(f"{step.step}: ok", markup=False, highlight=False)
+    return all(step.ok for step in checks)
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ import yaml
 
 from tests.conftest import SAMPLES, run_cli
 
-LOCATED = re.compile(r"^(?P<file>\S+\.ya?ml):(?P<line>\d+): (?P<code>[a-z0-9-]+\.[a-z0-9.-]+) ")
+LOCATED = re.compile(r"^(?:(?:error|warning|info) +)?(?P<file>\S+\.ya?ml):(?P<line>\d+): (?P<code>[a-z0-9-]+\.[a-z0-9.-]+) ")
 
 
 @pytest.fixture(scope="module")
