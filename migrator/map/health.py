@@ -48,9 +48,9 @@ def target_health_check_for(container: Container, probe: Probe,
     where = probe.source
     if probe.kind != "httpGet":
         return None, [warning("health.readiness-not-http", f"container {container.name}: the {probe.kind} readiness "
-                              "probe cannot be an ALB health check (HTTP only); the target group checks GET / on "
-                              "the traffic port, so give the app an HTTP readiness endpoint or adjust the check "
-                              "in the plan", where)]
+                              "probe has no ECS equivalent: Service Connect sends traffic once the task runs, and "
+                              "an ALB target group can only check HTTP (it would check GET / on the traffic port); "
+                              "give the app an HTTP readiness endpoint, or rely on the container health check", where)]
     findings: list[Finding] = []
     port = probe_port(container, probe)
     if port is None:
