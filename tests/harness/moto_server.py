@@ -79,7 +79,8 @@ class MotoServer:
         env = {**os.environ, **boto_env(), **SERVER_ENV, "PYTHONPATH": str(REPO)}
         env.pop("AWS_ENDPOINT_URL", None)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.harness.moto_server", "--port", str(self.port)],
+            [sys.executable, "-m", "tests.harness.moto_server", "--port", str(self.port),
+             "--parent-pid", str(os.getpid())],
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
 
@@ -213,11 +214,29 @@ def write_provider_override(tf_dir: Path, endpoint: str, module_dirs: list[Path]
     return path
 
 
+def _exit_with_parent(parent_pid: int) -> None:
+    import threading  # noqa: PLC0415
+
+    def watch() -> None:
+        while True:
+            try:
+                os.kill(parent_pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            time.sleep(2)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="moto server with the migrator test patches")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--parent-pid", type=int, default=0,
+                        help="exit when this process is gone (no orphan servers after a killed run)")
     args = parser.parse_args(argv)
+    if args.parent_pid:
+        _exit_with_parent(args.parent_pid)
     os.environ.update(SERVER_ENV)
     from tests.harness import moto_patches  # noqa: PLC0415 - patch before moto serves
 
@@ -226,8 +245,14 @@ def main(argv: list[str] | None = None) -> None:
         from tests.harness.moto_patches import timings  # noqa: PLC0415
 
         timings.log_request_timings()
+        timings.log_dropped_connections()
     from moto import server  # noqa: PLC0415
+    from werkzeug.serving import BaseWSGIServer  # noqa: PLC0415
 
+    # werkzeug answers every request with `Connection: close`, so each AWS call is a new TCP
+    # connection; bursts from Terraform overflowed the default accept queue of 128
+    # (ListenOverflows in /proc/net/netstat) and the provider then retried requests.
+    BaseWSGIServer.request_queue_size = 1024
     server.main(["--host", args.host, "--port", str(args.port)])
 
 

@@ -30,13 +30,13 @@ resource "aws_internet_gateway" "this" {
   vpc_id = aws_vpc.this.id
 }
 
+# No map_public_ip_on_launch: the ALB does not need it, and the provider waits 10 s for it.
 resource "aws_subnet" "public" {
-  count                   = 2
-  vpc_id                  = aws_vpc.this.id
-  cidr_block              = cidrsubnet(aws_vpc.this.cidr_block, 8, count.index)
-  availability_zone       = local.azs[count.index]
-  map_public_ip_on_launch = true
-  tags                    = { Name = "${local.name}-public-${count.index}" }
+  count             = 2
+  vpc_id            = aws_vpc.this.id
+  cidr_block        = cidrsubnet(aws_vpc.this.cidr_block, 8, count.index)
+  availability_zone = local.azs[count.index]
+  tags              = { Name = "${local.name}-public-${count.index}" }
 }
 
 resource "aws_subnet" "private" {

@@ -41,3 +41,14 @@ def log_request_timings() -> None:
                   file=sys.stderr, flush=True)
 
     DomainDispatcherApplication.__call__ = timed
+
+
+def log_dropped_connections() -> None:
+    """Also log connections the server saw dropped (a client retries after those)."""
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+
+    def dropped(self, error, environ=None):
+        print(f"DROPPED {time.strftime('%H:%M:%S')} {type(error).__name__}: {error}",
+              file=sys.stderr, flush=True)
+
+    MotoRequestHandler.connection_dropped = dropped
