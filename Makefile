@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	@$(PY) -m pip install --disable-pip-version-check --upgrade pip > $(VENV)/install.log 2>&1 && \
 		$(PY) -m pip install --disable-pip-version-check -e '.[test]' >> $(VENV)/install.log 2>&1 || \
 		(tail -40 $(VENV)/install.log; echo "pip install failed; full log in $(VENV)/install.log"; exit 1)
-	$(PY) -c "import migrator.cli, helm_python, moto, hcl2, hypothesis"
+	$(PY) -c "import migrator.cli, helm_python, moto, waitress, hcl2, hypothesis"
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 

@@ -45,9 +45,7 @@ def apply(args: argparse.Namespace, server, workdir: Path):
     out_dir = workdir / "terraform_out"
     shutil.copytree(args.out, out_dir)
     tf_dir = applied.prepare_for_moto(server, plan, args.env, out_dir)
-    # Fewer concurrent requests: moto's werkzeug server sometimes drops an answer under a burst,
-    # the provider repeats the call, and moto rejects the duplicate (see tests/harness/README.md).
-    terraform = Terraform(tf_dir, mirror.write_cli_config(workdir / "terraform-cli"), boto_env(), parallelism=4)
+    terraform = Terraform(tf_dir, mirror.write_cli_config(workdir / "terraform-cli"), boto_env())
     for step in (terraform.init, terraform.apply):
         run = step()
         if run.code != 0:

@@ -231,6 +231,50 @@ def test_seeded_certificate_exists_at_the_planned_arn_for_https_listeners(server
     assert listener["Certificates"] == [{"CertificateArn": arn}]
 
 
+def _pinned_invocation(client, invocation: str, attempts: list[int]) -> None:
+    """Send each call of this client with invocation id `invocation` and the next attempt
+    number from `attempts`: what an SDK sends when it retries one operation."""
+    def pin(request, **_):
+        for header, value in (("amz-sdk-invocation-id", invocation),
+                              ("amz-sdk-request", f"attempt={attempts.pop(0)}; max=3")):
+            del request.headers[header]
+            request.headers[header] = value
+    client.meta.events.register("before-send", pin)
+
+
+def _replays(server) -> list[str]:
+    import json
+    import urllib.request
+    with urllib.request.urlopen(f"{server.endpoint}/_harness/replays", timeout=10) as answer:
+        return json.load(answer)["replayed"]
+
+
+def test_sdk_retry_of_an_answered_request_gets_the_same_answer(server, client):
+    """The CI failure this closes: DeleteSecret answered, the answer lost on loopback, the
+    SDK's retry refused by moto ("marked deleted") and `terraform destroy` failed."""
+    name, before = _name(), len(_replays(server))
+    client("secretsmanager").create_secret(Name=name, SecretString="x")
+    secrets = client("secretsmanager")
+    _pinned_invocation(secrets, str(uuid.uuid4()), attempts=[1, 2])
+    first = secrets.delete_secret(SecretId=name, RecoveryWindowInDays=7)
+    retried = secrets.delete_secret(SecretId=name, RecoveryWindowInDays=7)
+    with pytest.raises(ClientError) as again:  # a new call (new invocation id) is carried out
+        client("secretsmanager").delete_secret(SecretId=name, RecoveryWindowInDays=7)
+    assert retried["DeletionDate"] == first["DeletionDate"]
+    assert again.value.response["Error"]["Code"] == "InvalidRequestException"
+    assert _replays(server)[before:] == ["secretsmanager.DeleteSecret"]
+
+
+def test_same_invocation_with_another_body_is_carried_out(server, client):
+    secrets, name, before = client("secretsmanager"), _name(), len(_replays(server))
+    invocation = str(uuid.uuid4())
+    _pinned_invocation(secrets, invocation, attempts=[1, 2])
+    secrets.create_secret(Name=name, SecretString="x")
+    other = secrets.create_secret(Name=f"{name}-2", SecretString="x")  # same id, other body
+    assert other["Name"] == f"{name}-2"
+    assert len(_replays(server)) == before
+
+
 def test_aws_managed_iam_policies_are_loaded(client):
     policy = client("iam").get_policy(
         PolicyArn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")

@@ -246,15 +246,37 @@ def main(argv: list[str] | None = None) -> None:
 
         timings.log_request_timings()
         timings.log_dropped_connections()
+    if os.environ.get("MOTO_HARNESS_SERVER", "waitress") == "werkzeug":
+        _serve_werkzeug(args.host, args.port)
+    else:
+        _serve_waitress(args.host, args.port)
+
+
+def _serve_waitress(host: str, port: int) -> None:
+    """moto's WSGI app behind waitress: HTTP/1.1 keep-alive, whole request read before the app
+    runs. werkzeug (moto's own server) closes the connection after every answer; under load
+    the provider's SDK then now and then lost an answer that moto had sent (the request had
+    been carried out) and sent the same request again, and a repeated CreateSecret or
+    DeleteSecret fails an apply or destroy as it would on AWS. See README, "Transport"."""
+    from moto.moto_server.werkzeug_app import (  # noqa: PLC0415
+        DomainDispatcherApplication, create_backend_app)
+    from waitress import serve  # noqa: PLC0415
+
+    os.environ.setdefault("MOTO_PORT", str(port))
+    app = DomainDispatcherApplication(create_backend_app)
+    serve(app, host=host, port=port, threads=16, backlog=1024, connection_limit=2000,
+          channel_timeout=600, ident="moto", _quiet=True)
+
+
+def _serve_werkzeug(host: str, port: int) -> None:
+    """moto's own server (MOTO_HARNESS_SERVER=werkzeug), kept to compare transports."""
     from moto import server  # noqa: PLC0415
     from werkzeug.serving import BaseWSGIServer  # noqa: PLC0415
 
     # werkzeug answers every request with `Connection: close`, so each AWS call is a new TCP
-    # connection; bursts from Terraform overflowed the default accept queue of 128
-    # (ListenOverflows in /proc/net/netstat) and the provider then retried requests.
+    # connection; bursts from Terraform overflowed the default accept queue of 128.
     BaseWSGIServer.request_queue_size = 1024
-    server.main(["--host", args.host, "--port", str(args.port)])
-
+    server.main(["--host", host, "--port", str(port)])
 
 if __name__ == "__main__":
     main()

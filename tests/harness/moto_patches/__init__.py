@@ -4,7 +4,7 @@ it closes; tests/e2e/test_moto_patches.py proves each patched call now behaves l
 
 from __future__ import annotations
 
-from tests.harness.moto_patches import appautoscaling, ec2, ecs, elbv2, seed
+from tests.harness.moto_patches import appautoscaling, ec2, ecs, elbv2, replay, seed
 
 PATCHES = (
     appautoscaling.add_scalable_target_tags,
@@ -15,6 +15,7 @@ PATCHES = (
     elbv2.enforce_deletion_protection,
     elbv2.idempotent_creates,
     seed.add_seed_endpoint,
+    replay.answer_sdk_retries_once,  # outermost: sees every request first
 )
 
 

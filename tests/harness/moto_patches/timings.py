@@ -33,11 +33,19 @@ def log_request_timings() -> None:
         scope = _SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
         digest = hashlib.sha1(body).hexdigest()[:10]  # equal digests: a client retried
         start = time.monotonic()
+        status = ["-"]
+
+        def recording_start_response(code, headers, *rest):
+            status[0] = code.split(" ", 1)[0]
+            return start_response(code, headers, *rest)
+
         try:
-            return original(self, environ, start_response)
+            return original(self, environ, recording_start_response)
         finally:
             print(f"TIMING {time.strftime('%H:%M:%S')} {scope.group(1) if scope else '-'} "
-                  f"{_action(environ, body)} {time.monotonic() - start:.3f} {digest}",
+                  f"{_action(environ, body)} {time.monotonic() - start:.3f} {digest} "
+                  f"{status[0]} {environ.get('HTTP_AMZ_SDK_REQUEST', '-').replace(' ', '')} "
+                  f"{environ.get('HTTP_AMZ_SDK_INVOCATION_ID', '-')}",
                   file=sys.stderr, flush=True)
 
     DomainDispatcherApplication.__call__ = timed
