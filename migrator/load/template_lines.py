@@ -16,104 +16,26 @@ against its template, which is YAML with `{{ }}` actions:
   start), and every rendered list item to a template item with the same first key, the same
   value where the template writes it literally, and every key the template spells out (so a
   ranged item matches its templated line, and a literal item only itself).
-- Keys the template does not spell out (emitted by `toYaml`, `include`) take the line of their
-  nearest matched parent; a template without a `kind:` line (a whole object from `include`)
-  gives line 1.
+- Keys and items the template does not spell out were written by an action alone on its line
+  (`{{- toYaml .Values.env | nindent 12 }}`, `include`, `tpl`, `{{ toYaml . | indent 8 }}`
+  inside `with`): they take the line of that action, found among the actions inside their
+  parent's lines at their parent's depth (the column `nindent`/`indent` gives, else the
+  action's own), the first after the previous matched sibling. Such an action also keeps a
+  rendered item from being matched to a literal item by its first key alone (podinfo's
+  `extraEnvs` after its literal `PODINFO_UI_*` env items). Where there is no such action, the
+  nearest matched parent's line; a template without a `kind:` line (a whole object from
+  `include`) gives line 1. Values files are not named: a field has one file, and the template
+  line is where a value file's key is turned into manifest text.
 
 The rules are deterministic: the same chart always gives the same lines.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Any
 
 from migrator.load.documents import Document
-
-_ACTION = re.compile(r"\{\{.*?\}\}")
-_MARK = "\x00"  # stands in for a template action inside a line
-_DASH = re.compile(r"^(\s*)-(?:\s+|$)")
-_KEY = re.compile(r"""^("(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<plain>[^\s"'#{}\[\],|>][^:#]*?))\s*:(?:\s+|$)""")
-_BLOCK = re.compile(r"[|>][-+0-9]*\s*(#.*)?$")
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One template line that is a key or a list item."""
-
-    line: int
-    col: int  # column of the key (or of the item's scalar)
-    key: str | None  # None: a scalar list item, or a bare "-"
-    value: str  # the text after "key:" or "- ", with actions replaced by _MARK
-    dash: int = -1  # column of the "-" when the line opens a list item
-
-    @property
-    def start(self) -> int:
-        return self.dash if self.dash >= 0 else self.col
-
-
-def template_entries(text: str) -> tuple[list[Entry], list[int]]:
-    """The key / list-item lines of a template, and the lines of its `---` separators."""
-    entries: list[Entry] = []
-    separators: list[int] = []
-    block_col = -1
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = _ACTION.sub(_MARK, raw).rstrip()
-        body = line.lstrip()
-        indent = len(line) - len(body)
-        if block_col >= 0:
-            if not body.replace(_MARK, "") or indent > block_col:
-                continue
-            block_col = -1
-        if not body.replace(_MARK, "").strip() or body.startswith("#"):
-            continue
-        if body == "---" or body.startswith("--- "):
-            separators.append(number)
-            continue
-        entry = _entry(number, line)
-        if entry is None:
-            continue
-        entries.append(entry)
-        if _BLOCK.search(entry.value) and not entry.value.startswith(("'", '"')):
-            block_col = entry.start
-    return entries, separators
-
-
-def _entry(number: int, line: str) -> Entry | None:
-    dash = -1
-    col = len(line) - len(line.lstrip())
-    match = _DASH.match(line)
-    if match:
-        dash = len(match.group(1))
-        col = match.end()
-    rest = line[col:]
-    key = _KEY.match(rest)
-    if key is not None:
-        name = key.group("dq") if key.group("dq") is not None else key.group("sq")
-        name = name if name is not None else key.group("plain")
-        if _MARK in name:  # a templated key cannot be matched by name
-            return Entry(number, col, None, _MARK, dash) if dash >= 0 else None
-        return Entry(number, col, name.strip(), rest[key.end():].strip(), dash)
-    if dash >= 0:
-        return Entry(number, col, None, rest.strip(), dash)
-    return None
-
-
-def _scalar_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
-
-
-def _value_matches(template_value: str, rendered: Any) -> bool:
-    if _MARK in template_value or isinstance(rendered, (dict, list)):
-        return True
-    text = template_value.split(" #", 1)[0].strip()
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        text = text[1:-1]
-    return text == _scalar_text(rendered)
-
+from migrator.load.template_text import MARK, Entry, template_entries, template_injections, value_matches
 
 class TemplateLocator:
     """Line tables for the documents one template rendered, in rendering order."""
@@ -121,9 +43,13 @@ class TemplateLocator:
     def __init__(self, text: str):
         self.entries, separators = template_entries(text)
         self.segments = self._segments(separators)
+        self.separators = separators
+        self.injections = template_injections(text)
         self.anchors = self._anchors()
         self._keys_cache: dict[tuple[int, int], dict[str, list[int]]] = {}
         self._items_cache: dict[tuple[int, int], list[int]] = {}
+        self._injections_cache: dict[tuple[int, int, int, int], list[int]] = {}
+        self._claimed: dict[int, bool] = {}
         self._last_anchor: dict[str, int] = {}  # per kind: `helm template` sorts by kind
 
     def _segments(self, separators: list[int]) -> list[tuple[int, int]]:
@@ -149,12 +75,13 @@ class TemplateLocator:
         """The same document with its line table (and start line) in template lines."""
         anchor = self._next_anchor(doc.data.get("kind") if isinstance(doc.data, dict) else None)
         lines: dict[int, Any] = {}
+        self._claimed = {}  # injection line -> it wrote list items, within this document
         if anchor is None:
             self._fill(doc.data, 1, lines)
             return Document(doc.data, doc.file, 1, doc.origin, lines)
         lo, hi = next((s for s in self.segments if s[0] <= anchor < s[1]), (0, len(self.entries)))
         anchor_line = self.entries[anchor].line
-        self._walk(doc.data, lo, hi, anchor_line, lines)
+        self._walk(doc.data, lo, hi, anchor_line, lines, self.entries[anchor].col)
         table = lines.get(id(doc.data)) or {}
         start = min(table.values(), default=anchor_line) if isinstance(table, dict) else anchor_line
         return Document(doc.data, doc.file, min(start, anchor_line), doc.origin, lines)
@@ -164,8 +91,8 @@ class TemplateLocator:
         a templated kind, forward from the previous document of that kind, wrapping around
         (for `range`)."""
         fitting = [i for i in self.anchors
-                   if _MARK not in self.entries[i].value and _value_matches(self.entries[i].value, kind)]
-        fitting = fitting or [i for i in self.anchors if _MARK in self.entries[i].value]
+                   if MARK not in self.entries[i].value and value_matches(self.entries[i].value, kind)]
+        fitting = fitting or [i for i in self.anchors if MARK in self.entries[i].value]
         if not fitting:
             return None
         last = self._last_anchor.get(str(kind), -1)
@@ -173,13 +100,14 @@ class TemplateLocator:
         self._last_anchor[str(kind)] = chosen
         return chosen
 
-    def _walk(self, value: Any, lo: int, hi: int, line: int, lines: dict) -> None:
+    def _walk(self, value: Any, lo: int, hi: int, line: int, lines: dict, floor: int) -> None:
+        """`floor`: the least column the value's own keys or items can start at."""
         if isinstance(value, dict):
-            self._mapping(value, lo, hi, line, lines)
+            self._mapping(value, lo, hi, line, lines, floor)
         elif isinstance(value, list):
-            self._sequence(value, lo, hi, line, lines)
+            self._sequence(value, lo, hi, line, lines, floor)
 
-    def _mapping(self, data: dict, lo: int, hi: int, line: int, lines: dict) -> None:
+    def _mapping(self, data: dict, lo: int, hi: int, line: int, lines: dict, floor: int) -> None:
         keys = self._top_keys(lo, hi)
         table: dict = {}
         cursor = -1
@@ -187,34 +115,72 @@ class TemplateLocator:
             found = keys.get(str(key), ())
             i = next((x for x in found if x > cursor), found[0] if found else None)
             if i is None:
-                table[key] = line
-                self._fill(value, line, lines)
+                after = self.entries[cursor].line if cursor >= 0 else line
+                table[key] = self._injected_line(lo, hi, line, floor, after, item=False)
+                self._fill(value, table[key], lines)
                 continue
             cursor = i
-            table[key] = self.entries[i].line
-            self._walk(value, i + 1, self._key_end(i, hi), self.entries[i].line, lines)
+            entry = self.entries[i]
+            table[key] = entry.line
+            self._walk(value, i + 1, self._key_end(i, hi), entry.line, lines,
+                       entry.col if isinstance(value, list) else entry.col + 1)
         lines[id(data)] = table
 
-    def _sequence(self, items: list, lo: int, hi: int, line: int, lines: dict) -> None:
+    def _sequence(self, items: list, lo: int, hi: int, line: int, lines: dict, floor: int) -> None:
         tops = self._top_items(lo, hi)
+        injected = bool(self._injections(lo, hi, line, floor))
         table: list[int] = []
         cursor = -1
         for item in items:
-            i = self._pick_item(tops, item, cursor, hi)
+            i = self._pick_item(tops, item, cursor, hi, loose=not injected)
             if i is None:
-                table.append(line)
-                self._fill(item, line, lines)
+                after = self.entries[cursor].line if cursor >= 0 else line
+                table.append(self._injected_line(lo, hi, line, floor, after, item=True))
+                self._fill(item, table[-1], lines)
                 continue
             cursor = i
             table.append(self.entries[i].line)
-            self._walk(item, i, self._item_end(i, hi), self.entries[i].line, lines)
+            self._walk(item, i, self._item_end(i, hi), self.entries[i].line, lines, self.entries[i].col)
         lines[id(items)] = table
 
-    def _pick_item(self, tops: list[int], item: Any, cursor: int, hi: int) -> int | None:
+    def _injected_line(self, lo: int, hi: int, line: int, floor: int, after: int, item: bool) -> int:
+        """The line of the action that wrote a field the template does not spell out: the
+        first one after the previous matched sibling, else the last before it; else `line`.
+        An action writes list items or keys, never both: one claimed for items is not taken
+        for keys (an `env:` list's toYaml followed by one for the container's own keys)."""
+        found = [x for x in self._injections(lo, hi, line, floor) if self._claimed.get(x, item) == item]
+        if not found:
+            return line
+        chosen = next((x for x in found if x > after), found[-1])
+        self._claimed[chosen] = item
+        return chosen
+
+    def _injections(self, lo: int, hi: int, line: int, floor: int) -> list[int]:
+        """Lines of the writing actions directly inside a parent (at `line`, entries lo..hi):
+        not before the parent, not at or past the next entry or `---`, not nested deeper in
+        one of the parent's keys or items."""
+        cached = self._injections_cache.get((lo, hi, line, floor))
+        if cached is not None:
+            return cached
+        end = min([self._line_of(hi), *(s for s in self.separators if s > line)])
+        items = [(i, self._item_end(i, hi), self.entries[i].dash) for i in self._top_items(lo, hi)
+                 if self.entries[i].line != line]  # not the parent item itself
+        keys = [(i, self._key_end(i, hi), self.entries[i].col) for v in self._top_keys(lo, hi).values() for i in v]
+        children = [(self.entries[i].line, self._line_of(end), col) for i, end, col in [*items, *keys]]
+        found = [j.line for j in self.injections if line <= j.line < end and j.col >= floor and not any(
+            first < j.line < last and j.col > col for first, last, col in children)]
+        self._injections_cache[(lo, hi, line, floor)] = found
+        return found
+
+    def _line_of(self, i: int) -> int:
+        return self.entries[i].line if i < len(self.entries) else 10**9
+
+    def _pick_item(self, tops: list[int], item: Any, cursor: int, hi: int, loose: bool = True) -> int | None:
         """The template item for a rendered item: same first key and literal value and every
-        key the template spells out, then same first key and value, then same first key."""
+        key the template spells out, then same first key and value, then (`loose`: when no
+        action could have written it) same first key."""
         ahead = [i for i in tops if i > cursor] + [i for i in tops if i <= cursor]
-        for strictness in (2, 1, 0):
+        for strictness in (2, 1, 0) if loose else (2, 1):
             for i in ahead:
                 if self._item_fits(self.entries[i], item, strictness > 0) and (
                         strictness < 2 or self._has_keys(i, hi, item)):
@@ -233,8 +199,8 @@ class TemplateLocator:
             if entry.key is None:
                 return not strict or entry.value == ""
             first = next(iter(item), None)
-            return str(first) == entry.key and (not strict or _value_matches(entry.value, item[first]))
-        return entry.key is None and (not strict or _value_matches(entry.value, item))
+            return str(first) == entry.key and (not strict or value_matches(entry.value, item[first]))
+        return entry.key is None and (not strict or value_matches(entry.value, item))
 
     def _top_keys(self, lo: int, hi: int) -> dict[str, list[int]]:
         cached = self._keys_cache.get((lo, hi))

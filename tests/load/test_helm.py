@@ -37,7 +37,8 @@ def test_ranged_sample_template_points_every_deployment_at_template_lines():
         assert doc.line == line_of(template, "apiVersion: apps/v1")
         assert doc.ref("metadata", "name").line == line_of(template, "  name: {{ $name }}")
         assert doc.ref(*c, "image").line == line_of(template, "image: {{ include")
-        assert doc.ref(*c, "resources", "requests", "cpu").line == line_of(template, "resources:")
+        assert doc.ref(*c, "resources").line == line_of(template, "resources:")
+        assert doc.ref(*c, "resources", "requests", "cpu").line == line_of(template, "toYaml $svc.resources")
 
 
 @pytest.mark.parametrize("values, template, path, needle", [
@@ -47,6 +48,11 @@ def test_ranged_sample_template_points_every_deployment_at_template_lines():
     ((), "service.yaml", ("spec", "ports", 0, "port"), "port: {{ .Values.service.externalPort }}"),
     (("all-features.yaml",), "hpa.yaml", ("spec", "maxReplicas"), "maxReplicas:"),
     (("all-features.yaml",), "ingress.yaml", ("spec", "rules", 0, "host"), "host:"),
+    # injected by toYaml: the toYaml line, not the literal PODINFO_UI_COLOR item before it
+    (("all-features.yaml",), "deployment.yaml", ("spec", "template", "spec", "containers", 0, "env", 1, "name"),
+     "{{ toYaml .Values.extraEnvs | indent 10 }}"),
+    ((), "deployment.yaml", ("spec", "template", "spec", "containers", 0, "resources", "requests", "cpu"),
+     "{{ toYaml .Values.resources | indent 12 }}"),
 ])
 def test_corpus_chart_lines(corpus, values, template, path, needle):
     chart = corpus / "podinfo-helm" / "src" / "charts" / "podinfo"

@@ -3,7 +3,8 @@
 import pytest
 
 from migrator.load.documents import parse_yaml
-from migrator.load.template_lines import TemplateLocator, template_entries
+from migrator.load.template_lines import TemplateLocator
+from migrator.load.template_text import template_entries
 
 RANGED = """\
 {{- range $name, $svc := .Values.services }}
@@ -106,7 +107,7 @@ def _located(template: str, rendered: str):
     (0, (), 3),                                     # the document starts at the template's apiVersion
     (0, ("kind",), 4),
     (0, ("metadata", "name"), 6),
-    (0, ("metadata", "labels", "tier"), 7),         # from include: the parent key's line
+    (0, ("metadata", "labels", "tier"), 8),         # from include: the include's line
     (0, ("spec", "replicas"), 10),
     (0, (*C, "image"), 15),
     (0, (*C, "env", 0), 18),                        # literal item inside an if
@@ -115,7 +116,8 @@ def _located(template: str, rendered: str):
     (0, (*C, "env", 3, "name"), 24),                # every ranged item, the same template line
     (0, (*C, "args", 0), 28),
     (0, (*C, "args", 1), 29),
-    (0, (*C, "resources", "limits", "cpu"), 30),    # from toYaml: the parent key's line
+    (0, (*C, "resources"), 30),
+    (0, (*C, "resources", "limits", "cpu"), 31),    # from toYaml: the toYaml's line
     (0, (*C, "command"), 32),
     (1, (), 3),                                     # second document of the range: same lines
     (1, ("metadata", "name"), 6),
@@ -181,3 +183,38 @@ def test_compact_list_under_a_key():
     rendered = "kind: Service\nspec:\n  ports:\n  - name: http\n    port: 80\n  - name: grpc\n    port: 90\n"
     doc = _located(template, rendered)[0]
     assert [doc.ref("spec", "ports", i, "port").line for i in (0, 1)] == [5, 7]
+
+
+ARGS = """\
+kind: Deployment
+spec:
+  containers:
+    - name: app
+      args:
+        - --port={{ .Values.port }}
+        {{- with .Values.host }}
+        - --host={{ . }}
+        {{- end }}
+        - "--level={{ .Values.level }}"
+      env:
+      - name: COLOR
+        value: {{ .Values.color }}
+{{ toYaml .Values.extraEnv | indent 6 }}
+      {{- toYaml .Values.more | nindent 6 }}
+"""
+
+
+@pytest.mark.parametrize("path, line", [
+    (("args", 0), 6),
+    (("args", 1), 10),          # the literal text around an action decides: not the --host line
+    (("env", 0, "value"), 13),
+    (("env", 1, "name"), 14),   # injected after a literal item with the same first key
+    (("env", 1, "value"), 14),
+    (("ports", 0, "containerPort"), 15),  # a key the container never spells out
+])
+def test_templated_items_and_injected_fields(path, line):
+    rendered = ("kind: Deployment\nspec:\n  containers:\n  - name: app\n    args: [--port=80, --level=info]\n"
+                "    env:\n    - {name: COLOR, value: red}\n    - {name: EXTRA, value: x}\n"
+                "    ports: [{containerPort: 80}]\n")
+    doc = _located(ARGS, rendered)[0]
+    assert doc.ref("spec", "containers", 0, *path).line == line
