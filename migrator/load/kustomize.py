@@ -14,7 +14,8 @@ the annotation again and give every field the line of the same field in the orig
 fields an overlay added take their parent's line). Generated objects point at their generator
 entry in the kustomization. Paths are relative because kustomize refuses absolute roots. If the wrapper
 cannot be built (for example the folder is a Component), the overlay is rendered directly and
-documents point at its kustomization.yaml without a line.
+documents point at its kustomization.yaml without a line; if that fails too, the error points at
+the kustomization entry it is about (migrator/load/kustomize_errors.py).
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ import re
 import shutil
 import subprocess
 import tempfile
-from typing import Any
 
 import yaml
 
 from migrator.findings import InputError
 from migrator.load.documents import Document, parse_yaml
+from migrator.load.relocate import relocate_to_source
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 ORIGIN = "config.kubernetes.io/origin"
@@ -115,8 +116,9 @@ def render_overlay(folder: str, kustomize_bin: str = "") -> list[Document]:
 def _unlocated(folder: str, kustomize_bin: str) -> list[Document]:
     result = _run(folder, kustomize_bin)
     if result.returncode != 0:
-        raise InputError("kustomize.render", f"kustomize failed: {error_message(result.stderr)}",
-                         kustomization_file(folder))
+        from migrator.load.kustomize_errors import overlay_error  # it reads kustomizations with this module
+
+        raise overlay_error(error_message(result.stderr), folder)
     file = kustomization_file(folder)
     return [Document(d.data, file, 0, d.origin, {})
             for d in parse_yaml(result.stdout, file, origin=f"kustomize:{os.path.basename(folder)}")]
@@ -201,43 +203,6 @@ def _same_object(data: dict, candidates: list[Document]) -> Document | None:
             if test(str((doc.data.get("metadata") or {}).get("name") or "")):
                 return doc
     return same_kind[0] if len(same_kind) == 1 else None
-
-
-def relocate_to_source(rendered: Document, source: Document, file: str) -> Document:
-    """`rendered` with the lines of the same fields in `source` (the document it came from)."""
-    lines: dict[int, Any] = {}
-    _follow(rendered.data, source.data, source.lines, source.line, lines)
-    return Document(rendered.data, file, source.line, rendered.origin, lines)
-
-
-def _follow(value: Any, original: Any, original_lines: dict, line: int, lines: dict) -> None:
-    if isinstance(value, dict):
-        known = original_lines.get(id(original)) if isinstance(original, dict) else None
-        table = {}
-        for key, child in value.items():
-            if known is not None and key in known:
-                table[key] = abs(known[key])
-                _follow(child, original[key], original_lines, table[key], lines)
-            else:
-                table[key] = line
-                _follow(child, None, original_lines, line, lines)
-        lines[id(value)] = table
-    elif isinstance(value, list):
-        known = original_lines.get(id(original)) if isinstance(original, list) else None
-        table = []
-        for i, child in enumerate(value):
-            j = _same_item(child, original, i) if known is not None else None
-            table.append(known[j] if j is not None else line)
-            _follow(child, original[j] if j is not None else None, original_lines, table[-1], lines)
-        lines[id(value)] = table
-
-
-def _same_item(item: Any, original: list, index: int) -> int | None:
-    if isinstance(item, dict) and "name" in item:
-        for j, candidate in enumerate(original):
-            if isinstance(candidate, dict) and candidate.get("name") == item["name"]:
-                return j
-    return index if index < len(original) else None
 
 
 __all__ = ["render_overlay", "referenced_dirs", "kustomization_file", "relocate_to_source"]
