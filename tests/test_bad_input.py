@@ -118,7 +118,7 @@ def _case_kustomize_fails(tmp):
         pytest.skip("kubectl or kustomize is needed to render kustomizations")
     (tmp / "overlay").mkdir()
     (tmp / "overlay" / "kustomization.yaml").write_text("resources:\n- deployment.yaml\n")
-    return [str(tmp / "overlay")], str(tmp / "overlay" / "kustomization.yaml"), None
+    return [str(tmp / "overlay")], str(tmp / "overlay" / "kustomization.yaml"), 2  # the missing item
 
 
 def _case_missing_overlay(tmp):
