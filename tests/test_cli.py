@@ -1,0 +1,53 @@
+"""`migrate --help` and each command's --help: every option explained, flags shown as flags."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import run_cli
+
+VERBOSE_HELP = {
+    (): "More detail from the command (the same as its own -v).",
+    ("plan",): "More detail: also list info findings.",
+    ("verify",): "More detail: list every failure, not only the first 10 of each kind.",
+    ("emit",): "More detail: also list every file written or removed.",
+}
+
+
+def option_rows(help_text: str) -> dict[str, str]:
+    """--option -> the rest of its row in the rich help panel (continuation lines not included)."""
+    rows = {}
+    for line in help_text.splitlines():
+        match = re.match(r"│\s+(--[\w-]+)\s+(.*?)\s*│$", line)
+        if match:
+            rows[match.group(1)] = match.group(2)
+    return rows
+
+
+@pytest.mark.parametrize("command, expected", VERBOSE_HELP.items(), ids=lambda v: " ".join(v) or "migrate")
+def test_verbose_reads_as_a_counting_flag(command, expected):
+    result = run_cli(*command, "--help")
+    assert result.code == 0, result.stderr
+    assert re.sub(r"\s+", " ", option_rows(result.stdout)["--verbose"]) == f"-v {expected}"
+
+
+@pytest.mark.parametrize("command, flags", [
+    ((), ["--quiet", "--version"]),
+    (("plan",), ["--stateful-as-service", "--from-cluster", "--dry-run", "--quiet"]),
+    (("verify",), ["--print-iam-policy", "--quiet"]),
+    (("emit",), ["--force", "--check", "--quiet"]),
+])
+def test_every_option_is_explained_and_flags_take_no_value(command, flags):
+    rows = option_rows(run_cli(*command, "--help").stdout)
+    assert all(re.search(r"[A-Z].*\w", row) for row in rows.values()), rows
+    for option in flags:
+        assert "<" not in rows[option], (option, rows[option])
+    assert "[default: 0]" not in rows["--verbose"]
+
+
+def test_counted_verbose_is_accepted_before_and_after_the_command(tmp_path):
+    result = run_cli("-vv", "plan", "--dry-run", "-vvv", "--fail-on", "nonsense", cwd=tmp_path)
+    assert (result.code, result.stderr.strip()) == (
+        2, "--fail-on: unknown severity 'nonsense': use info, warning or error")
