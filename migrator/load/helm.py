@@ -128,7 +128,31 @@ def render_chart(source: HelmSource, helm_bin: str = "") -> tuple[list[Document]
     values = user_values(source)
     binary = resolve_helm_bin(helm_bin)
     manifests = _render_binary(binary, source) if binary else _render_sdk(source, values)
-    return split_hooks(documents_from_manifests(manifests, source.chart))
+    documents = documents_from_manifests(manifests, source.chart)
+    return split_hooks([in_release_namespace(doc, source.namespace) for doc in documents])
+
+
+# Kinds that live outside namespaces: Helm installs them as they are.
+CLUSTER_SCOPED = frozenset({
+    "Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PersistentVolume",
+    "StorageClass", "PriorityClass", "IngressClass", "GatewayClass", "RuntimeClass", "APIService",
+    "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "CSIDriver", "VolumeSnapshotClass",
+})
+
+
+def in_release_namespace(doc: Document, namespace: str) -> Document:
+    """`helm install --namespace N` creates every namespaced object that names no namespace in N,
+    so a rendered object without one belongs to the release namespace, not to `default`."""
+    data = doc.data
+    if not isinstance(data, dict) or data.get("kind") in CLUSTER_SCOPED:
+        return doc
+    meta = data.get("metadata")
+    if isinstance(meta, dict) and not meta.get("namespace"):
+        meta["namespace"] = namespace
+        table = doc.lines.get(id(meta))
+        if table is not None:  # it was given at the `metadata:` line
+            table["namespace"] = doc.lines.get(id(data), {}).get("metadata", doc.line)
+    return doc
 
 
 def resolve_helm_bin(helm_bin: str) -> str:

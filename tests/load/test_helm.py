@@ -314,3 +314,17 @@ def test_packaged_chart_points_inside_the_archive(tmp_path):
     docs, _ = render_chart(HelmSource(chart=str(archive), release="cache"))
     assert [(d.file, d.line, d.ref("spec", "ports", 0, "port").line) for d in docs] == [
         (str(archive / "templates" / "svc.yaml"), 1, 7)]
+
+
+NAMESPACED = {
+    "deployment.yaml": DEPLOYMENT,
+    "pinned.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: pinned\n  namespace: ops\n",
+    "role.yaml": "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\n",
+}
+
+
+@pytest.mark.parametrize("namespace", ["web", "default"])
+def test_objects_without_a_namespace_belong_to_the_release_namespace(tmp_path, namespace):
+    docs, _ = _render(write_chart(tmp_path, templates=NAMESPACED), namespace=namespace)
+    where = {d.data["metadata"]["name"]: d.data["metadata"].get("namespace") for d in docs}
+    assert where == {"rel-web": namespace, "pinned": "ops", "reader": None}
