@@ -71,7 +71,9 @@ def minimum_calls(env: p.EnvironmentPlan) -> dict[str, int]:
         "ecs:DescribeClusters": 1, "ecs:ListServices": math.ceil(n / 100), "ecs:DescribeServices": math.ceil(n / 10),
         "ecs:DescribeTaskDefinition": n,
         "elbv2:DescribeLoadBalancers": 1, "elbv2:DescribeListeners": lbs,
-        "elbv2:DescribeRules": sum(max(1, math.ceil(len(lb.rules) / 400)) for lb in env.load_balancers),
+        # HTTPS load balancers: the HTTP listener's plain-HTTP rules too
+        "elbv2:DescribeRules": sum(max(1, math.ceil(len(lb.rules) / 400)) + bool(lb.certificate_arn)
+                                   for lb in env.load_balancers),
         "elbv2:DescribeTargetGroups": lbs, "elbv2:DescribeTargetHealth": groups,
         "autoscaling:DescribeScalableTargets": math.ceil(len(scaled) / 50),
         "autoscaling:DescribeScalingPolicies": math.ceil(policies / 10),

@@ -8,6 +8,7 @@ from migrator.emit.hcl import Map
 from migrator.emit.inputs import (Notes, _drop_defaults, alb_key, default_capacity_strategy, dns_label,
                                   log_retention, task_inputs, workload_inputs)
 from migrator.plan import model as p
+from migrator.routing.listeners import on_http_listener
 
 _HEALTH_DEFAULTS = {"path": "/", "port": "traffic-port", "protocol": "HTTP", "matcher": "200-399", "interval": 30,
                     "timeout": 5, "healthy_threshold": 3, "unhealthy_threshold": 3}
@@ -91,14 +92,6 @@ def _forward(targets: tuple[p.WeightedTarget, ...], groups: Map) -> list[dict]:
             for t in targets if alb_key(t.target_group) in groups]
 
 
-def _served_on_http(lb: p.LoadBalancerPlan, rule: p.ListenerRule) -> bool:
-    """With HTTPS, port 80 still serves a rule unless every host it matches has TLS."""
-    if not lb.redirect_http_to_https:
-        return True
-    hosts = rule.conditions.host_headers
-    return not hosts or not all(host in lb.tls_hosts for host in hosts)
-
-
 def load_balancer_inputs(env: p.EnvironmentPlan, notes: Notes) -> Map:
     out = Map()
     for lb in sorted(env.load_balancers, key=lambda lb: lb.name):
@@ -116,7 +109,7 @@ def load_balancer_inputs(env: p.EnvironmentPlan, notes: Notes) -> Map:
                           "a target group this load balancer does not own; that target was left out", rule.source)
             if not forward and not rule.fixed_response:
                 continue
-            rules[str(rule.priority)] = _rule_inputs(rule, forward, https and _served_on_http(lb, rule))
+            rules[str(rule.priority)] = _rule_inputs(rule, forward, on_http_listener(lb, rule))
         out[alb_key(lb.name)] = _drop_defaults({
             "internal": lb.internal,
             "certificate_arn": lb.certificate_arn,

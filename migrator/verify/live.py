@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 from migrator.findings import InputError
 from migrator.verify import names
 from migrator.verify.aws import AwsClients
-from migrator.verify.normalise_routes import routing_listener
+from migrator.verify.normalise_routes import plain_http_listener, routing_listener
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -146,11 +146,16 @@ def _read_load_balancers(clients: AwsClients, pool: ThreadPoolExecutor, state: L
     for lb_arn, listeners in zip(arns, pool.map(
             lambda arn: _pages(clients.elbv2, "describe_listeners", "Listeners", 400, LoadBalancerArn=arn), arns)):
         state.listeners[lb_arn] = listeners
-    routing = [routing_listener(state.listeners[lb["LoadBalancerArn"]], name in wanted.https)
-               for name, lb in state.load_balancers.items()]
-    listener_arns = [listener["ListenerArn"] for listener in routing if listener]
+    listener_arns = [listener["ListenerArn"] for name, lb in state.load_balancers.items()
+                     for listener in _rule_listeners(state.listeners[lb["LoadBalancerArn"]], name in wanted.https)]
     for arn, rules in zip(listener_arns, pool.map(lambda arn: _rules(clients, arn), listener_arns)):
         state.rules[arn] = rules
+
+
+def _rule_listeners(listeners: list[dict], https: bool) -> list[dict]:
+    """The routing listener, and beside an HTTPS one the HTTP listener with its plain-HTTP rules."""
+    found = [routing_listener(listeners, https), plain_http_listener(listeners, https)]
+    return [listener for listener in found if listener]
 
 
 def _match_load_balancer(lbs: list[dict], tags: dict, wanted: Wanted, plan_name: str) -> dict | None:

@@ -59,6 +59,30 @@ def routing_listener(listeners: list[dict], https: bool) -> dict | None:
     return sorted(listeners, key=lambda item: item["Port"])[0] if listeners else None
 
 
+def plain_http_listener(listeners: list[dict], https: bool) -> dict | None:
+    """The HTTP listener beside an HTTPS routing listener (port 80 first): it carries the
+    plain-HTTP copies of rules for hosts without TLS. None when the routing listener is HTTP."""
+    routing = routing_listener(listeners, https)
+    if routing is None or routing.get("Protocol") != "HTTPS":
+        return None
+    plain = sorted((item for item in listeners if item.get("Protocol") == "HTTP"),
+                   key=lambda item: (item["Port"] != 80, item["Port"]))
+    return plain[0] if plain else None
+
+
+def live_http_rules(listeners: list[dict], rules_by_listener: dict[str, list[dict]], keys: dict[str, str],
+                    services: dict[str, str], https: bool) -> tuple[p.ListenerRule, ...] | None:
+    """The rules of the HTTP listener beside the live HTTPS one, by priority; () when there is
+    no HTTP listener; None when there is no HTTPS listener (port 80 is then the routing one)."""
+    routing = routing_listener(listeners, https)
+    if routing is None or routing.get("Protocol") != "HTTPS":
+        return None
+    plain = plain_http_listener(listeners, https)
+    rules = rules_by_listener.get(plain["ListenerArn"], []) if plain else []
+    return tuple(sorted((_rule(r, keys, services) for r in rules if not r.get("IsDefault")),
+                        key=lambda rule: rule.priority))
+
+
 def _rule(rule: dict, keys: dict[str, str], services: dict[str, str]) -> p.ListenerRule:
     actions = rule.get("Actions", [])
     targets = _targets(actions, keys, services)

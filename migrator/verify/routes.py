@@ -11,10 +11,12 @@ import dataclasses
 from dataclasses import dataclass
 
 from migrator.plan import model as p
+from migrator.routing.listeners import http_listener_rules
 from migrator.verify.compare import Drift, diff, plain
 
 PASS, DRIFT, MISSING, UNEXPECTED, NOT_MIGRATED = "PASS", "DRIFT", "MISSING", "UNEXPECTED", "NOT MIGRATED"
 LISTENER = "(listener)"
+HTTP_PORT = "port 80 "  # before the rules port 80 serves itself beside HTTPS
 
 
 @dataclass(frozen=True)
@@ -50,27 +52,38 @@ def canonical(rule: p.ListenerRule) -> p.ListenerRule:
     return dataclasses.replace(rule, conditions=conditions)
 
 
-def route_results(planned: p.LoadBalancerPlan, live: p.LoadBalancerPlan | None,
-                  migrated: set[str]) -> list[RouteResult]:
+def route_results(planned: p.LoadBalancerPlan, live: p.LoadBalancerPlan | None, migrated: set[str],
+                  live_http_rules: tuple[p.ListenerRule, ...] | None = None) -> list[RouteResult]:
+    """The listener line and one result per rule; with `live_http_rules` (the rules of the HTTP
+    listener beside a live HTTPS one) also one per plain-HTTP rule, its route prefixed `port 80`."""
     if live is None:
         return [RouteResult(planned.name, describe_rule(rule), rule.service,
                             MISSING if _migrated(rule, migrated) else NOT_MIGRATED,
                             (Drift("load_balancer", planned.name, "(absent)"),) if _migrated(rule, migrated) else ())
                 for rule in planned.rules]
-    pairs, missing, extra = pair_rules(planned.rules, live.rules)
     out = [_listener_result(planned, live)]
-    for want, got in pairs:
-        drifts = tuple(diff(_rule_data(want, got), _rule_data(got, got)))
-        status = NOT_MIGRATED if not _migrated(want, migrated) else (DRIFT if drifts else PASS)
-        out.append(RouteResult(planned.name, describe_rule(want), want.service, status,
+    out += _rule_results(planned, planned.rules, live.rules, migrated)
+    if live_http_rules is not None:
+        out += _rule_results(planned, http_listener_rules(planned), live_http_rules, migrated, HTTP_PORT)
+    return out
+
+
+def _rule_results(planned: p.LoadBalancerPlan, want: tuple[p.ListenerRule, ...], live: tuple[p.ListenerRule, ...],
+                  migrated: set[str], label: str = "") -> list[RouteResult]:
+    pairs, missing, extra = pair_rules(want, live)
+    out = []
+    for rule, got in pairs:
+        drifts = tuple(diff(_rule_data(rule, got), _rule_data(got, got)))
+        status = NOT_MIGRATED if not _migrated(rule, migrated) else (DRIFT if drifts else PASS)
+        out.append(RouteResult(planned.name, label + describe_rule(rule), rule.service, status,
                                drifts if status == DRIFT else ()))
     for rule in missing:
         status = MISSING if _migrated(rule, migrated) else NOT_MIGRATED
-        out.append(RouteResult(planned.name, describe_rule(rule), rule.service, status))
+        out.append(RouteResult(planned.name, label + describe_rule(rule), rule.service, status))
     planned_services = {r.service for r in planned.rules}
     for rule in extra:
         later_wave = rule.service in planned_services and not _migrated(rule, migrated)
-        out.append(RouteResult(planned.name, describe_rule(rule), rule.service,
+        out.append(RouteResult(planned.name, label + describe_rule(rule), rule.service,
                                NOT_MIGRATED if later_wave else UNEXPECTED))
     return out
 

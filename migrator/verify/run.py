@@ -12,7 +12,7 @@ from migrator.plan import model as p
 from migrator.verify import aws, live, routing, traffic
 from migrator.verify.checks import service_result
 from migrator.verify.normalise import live_service, target_group_keys, target_group_services
-from migrator.verify.normalise_routes import live_load_balancer
+from migrator.verify.normalise_routes import live_http_rules, live_load_balancer
 from migrator.verify.results import VerifyReport
 from migrator.verify.routes import route_results
 
@@ -69,7 +69,9 @@ def verify_environment(plan: p.MigrationPlan, options: VerifyOptions, progress: 
     services = [service_result(s, live_service(s.name, state, keys) if s.name in migrated else None, env,
                                migrated=s.name in migrated) for s in env.services]
     live_lbs = _live_load_balancers(env, state, keys)
-    routes = [r for lb in env.load_balancers for r in route_results(lb, live_lbs.get(lb.name), migrated)]
+    live_http = _live_http_rules(env, state, keys)
+    routes = [r for lb in env.load_balancers
+              for r in route_results(lb, live_lbs.get(lb.name), migrated, live_http.get(lb.name))]
     check = routing.routing_check(plan, env, options.estate_paths, list(live_lbs.values()), migrated,
                                   options.plan_path)
     notes = list(check.notes)
@@ -100,3 +102,12 @@ def _live_load_balancers(env: p.EnvironmentPlan, state: live.LiveState, keys: di
         # Which hosts DNS sends to this load balancer is not a property of the ALB: keep the plan's.
         out[planned.name] = dataclasses.replace(normalised, hosts=planned.hosts, tls_hosts=planned.tls_hosts)
     return out
+
+
+def _live_http_rules(env: p.EnvironmentPlan, state: live.LiveState,
+                     keys: dict[str, str]) -> dict[str, tuple[p.ListenerRule, ...] | None]:
+    """Per load balancer, the rules port 80 serves itself beside a live HTTPS listener."""
+    services = target_group_services(state)
+    return {planned.name: live_http_rules(state.listeners.get(lb["LoadBalancerArn"], []), state.rules, keys,
+                                          services, planned.https)
+            for planned in env.load_balancers if (lb := state.load_balancers.get(planned.name)) is not None}

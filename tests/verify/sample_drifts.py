@@ -22,11 +22,12 @@ class Live:
     def planned(self, name: str = SERVICE):
         return next(s for s in self.env.services if s.name == name)
 
-    def rules(self) -> dict[int, dict]:
+    def rules(self, protocol: str = "HTTPS") -> dict[int, dict]:
+        """The rules of the HTTPS listener, or with "HTTP" the plain-HTTP copies port 80 serves."""
         lb = next(lb for lb in self.elbv2.describe_load_balancers()["LoadBalancers"]
                   if lb["LoadBalancerName"].startswith(self.cluster))
         listener = next(x for x in self.elbv2.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]
-                        if x["Protocol"] == "HTTPS")
+                        if x["Protocol"] == protocol)
         return {int(r["Priority"]): r for r in self.elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]
                 if not r["IsDefault"]}
 
@@ -113,6 +114,23 @@ def host_changed(live):
     rule = live.rules()[planned.priority]
     changed = [{**c, "HostHeaderConfig": {"Values": ["orders.example.net"]}, "Values": ["orders.example.net"]}
                if c["Field"] == "host-header" else c for c in rule["Conditions"]]
+    live.elbv2.modify_rule(RuleArn=rule["RuleArn"], Conditions=[_condition(c) for c in changed])
+    return lambda: live.elbv2.modify_rule(RuleArn=rule["RuleArn"],
+                                          Conditions=[_condition(c) for c in rule["Conditions"]])
+
+
+def port_80_rule(live):
+    """The planned rule port 80 serves itself for a host without TLS (hello.example.com)."""
+    from migrator.routing.listeners import http_listener_rules
+
+    lb = next(lb for lb in live.env.load_balancers if lb.name == "public")
+    return next(r for r in http_listener_rules(lb) if r.service == "hello")
+
+
+def port_80_path_changed(live):
+    rule = live.rules("HTTP")[port_80_rule(live).priority]
+    changed = [{**c, "PathPatternConfig": {"Values": ["/hello/*"]}, "Values": ["/hello/*"]}
+               if c["Field"] == "path-pattern" else c for c in rule["Conditions"]]
     live.elbv2.modify_rule(RuleArn=rule["RuleArn"], Conditions=[_condition(c) for c in changed])
     return lambda: live.elbv2.modify_rule(RuleArn=rule["RuleArn"],
                                           Conditions=[_condition(c) for c in rule["Conditions"]])

@@ -15,8 +15,8 @@ from migrator.verify.run import VerifyOptions, verify_environment
 from tests.conftest import SAMPLES, run_cli
 from tests.verify.sample_drifts import (SERVICE, Live, alias_missing, desired_below_min, health_path, host_changed,
                                         image_tag, log_group, log_retention, overlapping_rules, planned_rule,
-                                        policy_target, priorities_swapped, rule_deleted, scaling_max, secret_removed,
-                                        task_cpu)
+                                        policy_target, port_80_path_changed, port_80_rule, priorities_swapped,
+                                        rule_deleted, scaling_max, secret_removed, task_cpu)
 
 pytestmark = pytest.mark.slow
 
@@ -76,6 +76,8 @@ def expected_lines(name: str, live: Live) -> list[str]:
         "rule-deleted": [f"MISSING route public {describe_rule(analytics)} (analytics-service)"],
         "host-changed": [f'DRIFT route public {describe_rule(orders)} (orders-api): conditions.host_headers: '
                          f'expected ["orders.example.com"], actual ["orders.example.net"]'],
+        "port-80-path-changed": [f'DRIFT route public port 80 {describe_rule(port_80_rule(live))} (hello): '
+                                 'conditions.path_patterns: expected ["/*"], actual ["/hello/*"]'],
         "scaling-max": [f"DRIFT {SERVICE}: autoscaling.max_capacity: expected {scaling.max_capacity}, "
                         f"actual {scaling.max_capacity + 4}"],
         "policy-target": [f"DRIFT {SERVICE}: autoscaling.policies[ECSServiceAverageCPUUtilization].target_value: "
@@ -94,6 +96,7 @@ def expected_lines(name: str, live: Live) -> list[str]:
 
 DRIFTS = [("task-cpu", task_cpu), ("image-tag", image_tag), ("secret-removed", secret_removed),
           ("rule-deleted", rule_deleted), ("priorities-swapped", priorities_swapped), ("host-changed", host_changed),
+          ("port-80-path-changed", port_80_path_changed),
           ("scaling-max", scaling_max), ("policy-target", policy_target), ("alias-missing", alias_missing),
           ("health-path", health_path), ("log-retention", log_retention), ("desired-below-min", desired_below_min)]
 

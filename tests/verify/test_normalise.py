@@ -7,7 +7,8 @@ import pytest
 from migrator.plan import model as p
 from migrator.verify.live import LiveState
 from migrator.verify.normalise import live_service, target_group_keys
-from migrator.verify.normalise_routes import live_load_balancer, routing_listener, rule_condition
+from migrator.verify.normalise_routes import (live_http_rules, live_load_balancer, plain_http_listener,
+                                              routing_listener, rule_condition)
 from migrator.verify.normalise_tasks import container_plan, task_parts
 from tests.verify.small_plan import ENVIRONMENT
 
@@ -102,6 +103,33 @@ def test_https_load_balancer_with_weighted_rule():
 @pytest.mark.parametrize("https, port", [(True, 443), (False, 80)])
 def test_rules_are_read_from_the_listener_that_routes(https, port):
     assert routing_listener(LISTENERS, https)["Port"] == port
+
+
+PLAIN_RULES = {"l80": [
+    {"Priority": "default", "IsDefault": True, "Conditions": [], "Actions": []},
+    {"Priority": "30", "IsDefault": False, "Conditions": [
+        {"Field": "host-header", "HostHeaderConfig": {"Values": ["plain.example.com"]}}],
+     "Actions": [{"Type": "forward", "TargetGroupArn": "tg-web"}]},
+], "l443": [{"Priority": "40", "IsDefault": False, "Conditions": [], "Actions": []}]}
+PLAIN_30 = p.ListenerRule(30, p.RuleCondition(host_headers=("plain.example.com",)),
+                          (p.WeightedTarget("web-http", 1, "web"),), "web")
+
+
+@pytest.mark.parametrize("listeners, https, expected", [
+    (LISTENERS, True, (PLAIN_30,)),  # beside HTTPS: the HTTP listener's own rules, not the HTTPS ones
+    (LISTENERS, False, None),  # port 80 is the routing listener
+    (LISTENERS[1:], True, ()),  # HTTPS alone: the plain-HTTP rules are all missing
+    (LISTENERS[:1], True, None),  # no HTTPS listener: port 80 routes
+    ([], True, None),
+])
+def test_plain_http_rules_beside_https(listeners, https, expected):
+    assert live_http_rules(listeners, PLAIN_RULES, {"tg-web": "web-http"}, {"tg-web": "web"}, https) == expected
+
+
+def test_port_80_is_the_plain_http_listener_of_several():
+    listeners = [{**LISTENERS[0], "ListenerArn": "l8080", "Port": 8080}, *LISTENERS]
+    assert plain_http_listener(listeners, True)["ListenerArn"] == "l80"
+    assert plain_http_listener(listeners, False) is None
 
 
 def _state() -> LiveState:

@@ -159,3 +159,55 @@ def test_long_lists_of_probe_failures_are_cut_with_a_count():
     assert render.failure_lines(report, per_kind=10)[-2:] == [
         "ROUTING GET a.example/9: Kubernetes sends it to a, the live ALB to b",
         "ROUTING ... and 3 more probes reach another service (-v or --format json lists them all)"]
+
+
+# HTTPS with TLS for the API host only: port 80 redirects, and serves #30 and #40 (shop.example.com) itself.
+SECURE = R(PUBLIC, https=True, certificate_arn="arn:cert", redirect_http_to_https=True,
+           tls_hosts=("api.shop.example.com",))
+PORT_80 = (RULES[30], RULES[40])
+
+
+def port_80_lines(live_http, migrated=ALL) -> list[str]:
+    live = live_with(*PUBLIC.rules, https=True, certificate_arn="arn:cert", redirect_http_to_https=True)
+    return [line for line in lines(route_results(SECURE, live, migrated, live_http)) if "port 80" in line]
+
+
+@pytest.mark.parametrize("live_http, migrated, expected", [
+    (PORT_80, ALL, []),
+    (None, ALL, []),  # no HTTPS listener live: port 80 is the routing listener, compared as such
+    ((RULES[30],), ALL, ["MISSING port 80 #40 host=shop.example.com path=/orders/* -> orders-api"]),
+    ((), ALL, ["MISSING port 80 #30 host=shop.example.com path=/catalog/* -> catalog",
+               "MISSING port 80 #40 host=shop.example.com path=/orders/* -> orders-api"]),
+    # a TLS host's rule on port 80 serves it in plain text instead of redirecting
+    ((*PORT_80, RULES[10]), ALL, ["UNEXPECTED port 80 #10 host=api.shop.example.com path=/orders,/orders/* "
+                                  "-> orders-api"]),
+    ((R(RULES[30], priority=35), RULES[40]), ALL,
+     ["DRIFT port 80 #30 host=shop.example.com path=/catalog/* -> catalog | priority: expected 30, actual 35"]),
+    ((R(RULES[30], conditions=p.RuleCondition(("www.shop.example.com",), ("/catalog/*",))), RULES[40]), ALL,
+     ['DRIFT port 80 #30 host=shop.example.com path=/catalog/* -> catalog | conditions.host_headers: expected '
+      '["shop.example.com"], actual ["www.shop.example.com"]']),
+    ((RULES[30], R(RULES[40], conditions=p.RuleCondition(("shop.example.com",), ("/order/*",)))), ALL,
+     ['DRIFT port 80 #40 host=shop.example.com path=/orders/* -> orders-api | conditions.path_patterns: expected '
+      '["/orders/*"], actual ["/order/*"]']),
+    ((RULES[30], R(RULES[40], targets=(p.WeightedTarget("catalog-http", 1, "catalog"),), service="catalog")), ALL,
+     ['DRIFT port 80 #40 host=shop.example.com path=/orders/* -> orders-api | service: expected "orders-api", '
+      'actual "catalog" | targets: expected [{"target_group": "orders-api-http", "weight": 1, "service": '
+      '"orders-api"}], actual [{"target_group": "catalog-http", "weight": 1, "service": "catalog"}]']),
+    ((RULES[30],), {"catalog"}, ["NOT MIGRATED port 80 #40 host=shop.example.com path=/orders/* -> orders-api"]),
+])
+def test_port_80_rules_beside_https(live_http, migrated, expected):
+    assert port_80_lines(live_http, migrated) == expected
+
+
+def test_port_80_rules_pass_in_the_report_and_fail_in_the_one_line_style():
+    from migrator.verify import render
+    from migrator.verify.results import VerifyReport
+
+    live = live_with(*PUBLIC.rules, https=True, certificate_arn="arn:cert", redirect_http_to_https=True)
+    ok = route_results(SECURE, live, ALL, PORT_80)
+    assert [(r.route.partition("#")[0].strip(), r.status) for r in ok] == [
+        ("(listener)", "PASS")] + [("", "PASS")] * 4 + [("port 80", "PASS")] * 2
+    report = VerifyReport(env="prod", cluster="c", wave=None,
+                          routes=tuple(route_results(SECURE, live, ALL, (RULES[30],))))
+    assert render.failure_lines(report) == [
+        "MISSING route public port 80 #40 host=shop.example.com path=/orders/* -> orders-api (orders-api)"]
