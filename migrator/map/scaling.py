@@ -102,8 +102,10 @@ def resource_policy(hpa: HPA, metric: MetricTarget, workload: Workload,
                     task: TaskSize) -> tuple[ScalingPolicy | None, list[Finding]]:
     resource = metric.name
     task_amount = task.cpu if resource == "cpu" else task.memory
-    requested, findings = _requested(hpa, metric, workload, task)
+    findings: list[Finding] = []
     if metric.target_type == "Utilization" and metric.utilization is not None:
+        # Only utilisation is a share of the requests; an AverageValue is absolute and needs none.
+        requested, findings = _requested(hpa, metric, workload, task)
         absolute = metric.utilization * requested / 100
         described = f"{resource} {metric.utilization}% of {requested} {UNITS[resource]} requested"
     elif metric.average_value is not None:

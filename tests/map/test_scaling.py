@@ -107,6 +107,30 @@ def test_missing_request_is_reported_and_measured_against_the_limit():
     assert codes(findings) == [("scale.missing-request", "warning"), ("scale.target-rebased", "info")]
 
 
+NO_REQUESTS = container(resources={})
+REQUESTS_CPU_ONLY = container(resources={"requests": {"cpu": "250m"}})
+MISSING_REQUEST_CASES = {
+    # container, metric -> policy, findings; only a Utilization target is a share of the requests
+    "memory AverageValue needs no request": (
+        NO_REQUESTS, resource("memory", "AverageValue", "200Mi"), ("memory", MEM, 39.06, 300, 60), []),
+    "cpu AverageValue needs no request": (
+        NO_REQUESTS, resource("cpu", "AverageValue", "200m"), ("cpu", CPU, 80.08, 300, 60), []),
+    "memory AverageValue beside a cpu-only request": (
+        REQUESTS_CPU_ONLY, resource("memory", "AverageValue", "200Mi"), ("memory", MEM, 19.53, 300, 60), []),
+    "memory Utilization without a memory request": (
+        REQUESTS_CPU_ONLY, resource("memory", value=80), ("memory", MEM, 80.0, 300, 60),
+        [("scale.missing-request", "warning", "HPA api targets memory utilisation but a container of api requests "
+          "no memory, so Kubernetes could not compute it; the plan measures against 1024 MiB")]),
+}
+
+
+@pytest.mark.parametrize("app, metric, expected, found", MISSING_REQUEST_CASES.values(), ids=MISSING_REQUEST_CASES)
+def test_only_utilization_targets_need_requests(app, metric, expected, found):
+    service, findings = run(scaling.apply_autoscaling, workload(containers=[app]), hpa([metric]))
+    assert policies(service) == [expected]
+    assert [(f.code, str(f.severity), f.message) for f in findings if f.code != "scale.target-rebased"] == found
+
+
 PROFILES = {
     # profile, replicas, HPA min-max -> autoscaling bounds or None, desired count, owner, findings
     "prod floor and ceiling": ("prod", 2, (1, 3), (2, 4), 2, "autoscaling", [("scale.profile-bounds", "info")]),
