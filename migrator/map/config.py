@@ -24,6 +24,7 @@ import re
 
 from migrator.findings import Finding, SourceRef, error, info, warning
 from migrator.map.context import MapContext
+from migrator.map.credentials import plaintext_credential_findings
 from migrator.map.expansion import (field_ref_value, limit_from_task, parse_resource_field, references,
                                     resource_field_value, expand)
 from migrator.model.objects import Container, EnvFrom, EnvVar, Workload
@@ -76,13 +77,17 @@ class _Resolver:
 
     def environment(self, container: Container) -> dict[str, _Value]:
         values: dict[str, _Value] = {}
+        entries: dict[str, EnvVar] = {}  # the env entry each variable finally comes from
         for source in container.env_from:
             values.update(self._env_from(container, source))
         for var in container.env:
             value = self._env_var(container, var, values)
             values.pop(var.name, None)  # a later definition replaces and reorders the earlier one
+            entries.pop(var.name, None)
             if value is not None:
                 values[var.name] = value
+                entries[var.name] = var
+        self.findings.extend(plaintext_credential_findings(self._where(container), entries.values()))
         return values
 
     def _where(self, container: Container) -> str:

@@ -95,7 +95,7 @@ CASES = {
                               {"LOG_LEVEL": "debug", "PORT": "8080"}, (), [("config.invalid-env-name", "info")]),
     "literal replaces an envFrom secret": (
         {"envFrom": [{"secretRef": {"name": "app-secrets"}}], "env": [{"name": "DB_PASSWORD", "value": "x"}]},
-        {"DB_PASSWORD": "x"}, (ref("API_TOKEN", "API_TOKEN"),), []),
+        {"DB_PASSWORD": "x"}, (ref("API_TOKEN", "API_TOKEN"),), [("config.plaintext-credential", "warning")]),
     "secret replaces an earlier literal": ({"env": [{"name": "A", "value": "1"}, secret_key("A", "API_TOKEN")]},
                                            {}, (ref("A", "API_TOKEN"),), []),
     "$(VAR) from envFrom and earlier env": (
