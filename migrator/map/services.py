@@ -7,8 +7,8 @@ import dataclasses
 from migrator.findings import Finding, error, info, warning
 from migrator.map.containers import container_plan
 from migrator.map.context import MapContext, plan_source
-from migrator.map.sizing import (fargate_size_for, largest_fargate_size, pod_requests, runtime_platform_for,
-                                 service_connect_proxy_room)
+from migrator.map.sizing import (fargate_size_for, largest_fargate_size, no_resources_findings, pod_requests,
+                                 runtime_platform_for, service_connect_proxy_room)
 from migrator.model.objects import Workload
 from migrator.plan.model import ContainerPlan, ServicePlan, TaskSize
 
@@ -71,7 +71,12 @@ def apply_task_size(ctx: MapContext, workload: Workload, service: ServicePlan) -
     task = dataclasses.replace(service.task, cpu=size[0], memory=size[1], cpu_architecture=architecture,
                                requested_cpu=cpu, requested_memory=memory)
     containers, found = _limits_within(workload, service.containers, size[1])
-    return dataclasses.replace(service, task=task, containers=containers), findings + found
+    findings.extend(found)
+    override = ctx.override(service.name, workload)
+    if override.cpu is None or override.memory is None:  # both set: the team chose the size
+        findings.extend(no_resources_findings(workload, service.name, task,
+                                              proxy_room=workload.kind not in STANDALONE_TASK_KINDS))
+    return dataclasses.replace(service, task=task, containers=containers), findings
 
 
 def _size_for(ctx: MapContext, workload: Workload, service: ServicePlan, cpu: int, memory: int):

@@ -111,3 +111,33 @@ def runtime_platform_for(workload) -> tuple[str, list[Finding]]:
                                     "Fargate cannot honour (it picks the host); if those nodes gave the pod more "
                                     "than it requests, set services.<name>.cpu / memory in migrate.yaml", where))
     return architecture, findings
+
+
+def sets_no_resources(container) -> bool:
+    """No CPU or memory request or limit: Kubernetes' BestEffort, for this container."""
+    r = container.resources
+    return all(v is None for v in (r.cpu_request, r.cpu_limit, r.memory_request, r.memory_limit))
+
+
+def no_resources_findings(workload, service_name: str, task, proxy_room: bool) -> list[Finding]:
+    """A container that sets no resources adds nothing to the task size (pod_requests reads 0),
+    so it is sized as if it needed nothing, while on Kubernetes it could use a whole node's spare
+    CPU and memory. On Fargate the task's memory is a hard cap (the task is stopped with an
+    out-of-memory error above it) and its CPU a ceiling. One warning per app container."""
+    app = [c for c in (*workload.pod.init_containers, *workload.pod.containers) if not c.is_init or c.is_sidecar]
+    pod = (*workload.pod.init_containers, *workload.pod.containers)
+    best_effort = all(sets_no_resources(c) for c in pod)
+    size = f"{task.cpu} CPU units / {task.memory} MiB"
+    if best_effort:
+        proxy = ", shared with the Service Connect proxy" if proxy_room else ""
+        got = (f"the pod ran BestEffort on Kubernetes, free to use its node's spare CPU and memory. The plan sizes "
+               f"tasks from requests, so it gets the smallest task the environment allows ({size}{proxy})")
+    else:
+        got = ("on Kubernetes it could use its node's spare CPU and memory. The plan sizes tasks from requests, "
+               f"so it adds nothing to the {size} task sized from the other containers")
+    return [warning("size.no-resources", f"{workload.kind} {workload.name} container {c.name} sets no resources "
+                    f"(no requests or limits): {got}, and on Fargate the task's memory is a hard cap (the task is "
+                    "stopped when it runs out) and its CPU a ceiling. Before cutover, set resources.requests to "
+                    f"what it uses on the cluster, or services.{service_name}.cpu (CPU units) and memory (MiB) "
+                    "in migrate.yaml", c.source)
+            for c in app if sets_no_resources(c)]

@@ -1,7 +1,10 @@
 import pytest
+import yaml
 from hypothesis import given, strategies as st
 
 from migrator.map.sizing import fargate_size_for, fargate_sizes
+
+from tests.conftest import run_cli
 
 VALID = set(fargate_sizes())
 
@@ -180,3 +183,71 @@ def test_every_chosen_task_size_is_valid_and_covers_the_pod(apps, inits, profile
         assert size == (with_room or fargate_size_for(max(cpu, floor[0]), max(memory, floor[1])))
         assert sum(c.cpu for c in service.containers) <= size[0]  # ECS rejects reservations above the task
         assert sum(c.memory_reservation or 0 for c in service.containers) <= size[1]
+
+
+# ---- containers that set no resources (size.no-resources) ---------------------------------------
+
+def no_resources(kind: str, name: str, got: str) -> str:
+    return (f"{kind} api container {name} sets no resources (no requests or limits): {got}, and on Fargate the "
+            "task's memory is a hard cap (the task is stopped when it runs out) and its CPU a ceiling. Before "
+            "cutover, set resources.requests to what it uses on the cluster, or services.api.cpu (CPU units) and "
+            "memory (MiB) in migrate.yaml")
+
+
+def best_effort(size: str, proxy: bool = True) -> str:
+    shared = ", shared with the Service Connect proxy" if proxy else ""
+    return ("the pod ran BestEffort on Kubernetes, free to use its node's spare CPU and memory. The plan sizes tasks "
+            f"from requests, so it gets the smallest task the environment allows ({size}{shared})")
+
+
+SPARE = ("on Kubernetes it could use its node's spare CPU and memory. The plan sizes tasks from requests, so it adds "
+         "nothing to the 512 CPU units / 1024 MiB task sized from the other containers")
+BARE = {k: v for k, v in container().items() if k != "resources"}
+WORKER = container(name="worker", ports=[], **res("250m", "256Mi"))
+NO_RESOURCES_CASES = {
+    # shape, options -> task size, [(container whose `- name:` line is the location, message)]
+    "no resources key": (dict(containers=[BARE]), {}, (256, 512),
+                         [("api", no_resources("Deployment", "api", best_effort("256 CPU units / 512 MiB")))]),
+    "empty resources": (dict(containers=[container(resources={})]), {}, (256, 512),
+                        [("api", no_resources("Deployment", "api", best_effort("256 CPU units / 512 MiB")))]),
+    "staging floor": (dict(containers=[BARE]), dict(profile="staging"), (512, 1024),
+                      [("api", no_resources("Deployment", "api", best_effort("512 CPU units / 1024 MiB")))]),
+    "cronjob: no proxy": (dict(kind="CronJob", containers=[BARE]), {}, (256, 512),
+                          [("api", no_resources("CronJob", "api", best_effort("256 CPU units / 512 MiB", False)))]),
+    "one of two containers": (dict(containers=[BARE, WORKER]), {}, (512, 1024),
+                              [("api", no_resources("Deployment", "api", SPARE))]),
+    "a CPU-only override": (dict(containers=[BARE]), dict(overrides={"api": ServiceOverride(cpu=512)}),
+                                          (512, 1024), [("api", no_resources(
+                                              "Deployment", "api", best_effort("512 CPU units / 1024 MiB")))]),
+    "override sets the whole size": (dict(containers=[BARE]),
+                                     dict(overrides={"api": ServiceOverride(cpu=1024, memory=2048)}), (1024, 2048), []),
+    "limits only": (dict(containers=[container(**res(None, None, "500m", "512Mi"))]), {}, (1024, 2048), []),
+    "requests only": (dict(containers=[container(**res("250m", "256Mi"))]), {}, (512, 1024), []),
+    "an init container without resources": (dict(pod={"initContainers": [{**BARE, "name": "migrate", "ports": []}]}),
+                                            {}, (512, 1024), []),
+}
+
+
+@pytest.mark.parametrize("shape, options, size, expected", NO_RESOURCES_CASES.values(), ids=NO_RESOURCES_CASES)
+def test_containers_without_resources_are_reported(shape, options, size, expected):
+    doc = workload(**shape)
+    text = dump(doc)
+    service, findings = size_of(doc, **options)
+    assert (service.task.cpu, service.task.memory) == size
+    assert [(f.code, str(f.severity), f.message, f.source.file, f.source.line) for f in findings
+            if f.code == "size.no-resources"] == [
+        ("size.no-resources", "warning", message, "app.yaml", line_of(text, f"- name: {name}"))
+        for name, message in expected]
+
+
+def test_cli_reports_a_best_effort_deployment(tmp_path):
+    text = dump(workload(containers=[BARE]))
+    (tmp_path / "app.yaml").write_text(text)
+    result = run_cli("plan", "app.yaml", "--out", "plan.yaml", "--fail-on", "never", cwd=tmp_path)
+    assert result.code == 0, result.stderr
+    assert [line for line in result.stdout.splitlines() if "size.no-resources" in line] == [
+        f"warning app.yaml:{line_of(text, '- name: api')}: size.no-resources "
+        + no_resources("Deployment", "api", best_effort("256 CPU units / 512 MiB"))]
+    plan = yaml.safe_load((tmp_path / "plan.yaml").read_text())
+    assert plan["environments"][0]["services"][0]["task"]["cpu"] == 256
+    assert plan["environments"][0]["services"][0]["task"]["memory"] == 512
