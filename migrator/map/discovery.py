@@ -45,8 +45,10 @@ def service_connect_entries(ctx: MapContext, env_plan: EnvironmentPlan):
     unique = {s.meta.key: s for s in reversed(ctx.estate.services)}  # a Service loaded twice counts once
     ordered = sorted(unique.values(), key=lambda s: (s.meta.namespace != "default", s.type != "ClusterIP",
                                                          s.meta.namespace, s.meta.name))
+    behind_alb = {(s.name, t.container, t.container_port) for s in env_plan.services for t in s.load_balancers}
     for service in ordered:
         findings.extend(_shape_findings(service))
+        findings.extend(_exposure_findings(service, endpoints, behind_alb))
         workloads = endpoints.workloads(service) if service.selector and not service.external_name else []
         if not workloads:
             if service.selector and not service.external_name:
@@ -140,9 +142,34 @@ def _shape_findings(service: Service) -> list[Finding]:
                         "Service Connect gives one proxied name; clients that need each task's address (peer "
                         "discovery, client-side balancing) need Cloud Map DNS service discovery instead",
                         service.source))
-    if service.type in ("NodePort", "LoadBalancer"):
-        out.append(warning("discovery.exposed-service", f"Service {key} is type {service.type} (reachable from "
-                           "outside the cluster); on ECS it only gets a Service Connect name. Expose it through the "
-                           "ALB with an Ingress/HTTPRoute (HTTP) or a Network Load Balancer (TCP/UDP)",
-                           service.source))
     return out
+
+
+def _exposure_findings(service: Service, endpoints: Endpoints, behind_alb: set[tuple[str, str, int]]) -> list[Finding]:
+    """A NodePort/LoadBalancer Service was reachable from outside the cluster. Ports an ALB rule
+    (from an Ingress or HTTPRoute) already reaches stay reachable through the ALB; the others only
+    get a Service Connect name. `behind_alb`: (ECS service, container, port) of every target group."""
+    if service.type not in ("NodePort", "LoadBalancer"):
+        return []
+    key = service.meta.key
+    routed, unrouted = [], []
+    for port in service.ports:
+        tcp = port.protocol.upper() == "TCP" and service.selector and not service.external_name
+        found = endpoints.for_port(service, port) if tcp else ()  # an ALB serves TCP (HTTP) ports only
+        served = found and all((e.service, e.container, e.container_port) in behind_alb for e in found)
+        (routed if served else unrouted).append(str(port.port))
+    if unrouted:
+        also = (f" ({_ports(routed)} {'are' if len(routed) > 1 else 'is'} reached through the ALB its "
+                "Ingress/HTTPRoute plans)") if routed else ""
+        return [warning("discovery.exposed-service", f"Service {key} is type {service.type} (reachable from outside "
+                        f"the cluster); on ECS no ALB rule reaches {_ports(unrouted)}, so only callers inside the "
+                        f"environment reach {'them' if len(unrouted) > 1 else 'it'}{also}. Expose "
+                        f"{'them' if len(unrouted) > 1 else 'it'} through the ALB with an Ingress/HTTPRoute (HTTP) "
+                        "or a Network Load Balancer (TCP/UDP)", service.source)]
+    return [info("discovery.exposed-via-alb", f"Service {key} is type {service.type}; on ECS it is reached through "
+                 "the ALB that its Ingress/HTTPRoute rules plan, not through a load balancer of its own: clients "
+                 "that used the Service's own address must move to the ALB's DNS name", service.source)]
+
+
+def _ports(numbers: list[str]) -> str:
+    return f"port{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}"

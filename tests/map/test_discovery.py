@@ -2,8 +2,9 @@
 for Services ECS cannot serve the same way."""
 
 import pytest
+import yaml
 
-from tests.routing.estates import FILE, codes, config_map, deployment, plan, service, yaml_line
+from tests.routing.estates import FILE, codes, config_map, deployment, http_route, ingress, plan, service, yaml_line
 
 
 def entries(env, name):
@@ -128,3 +129,67 @@ def test_per_pod_statefulset_names_are_reported():
             deployment("app", env={"PRIMARY_HOST": "db-0.db:5432"}), service("app", ports=((80, "http"),))]
     env = plan(*docs)
     assert ("discovery.per-pod-dns", "warning") in codes(env, "discovery")
+
+
+def exposed(key: str, kind: str, ports: str, also: str = "", it: str = "it") -> tuple[str, str, str]:
+    return ("discovery.exposed-service", "warning",
+            f"Service {key} is type {kind} (reachable from outside the cluster); on ECS no ALB rule reaches {ports}, "
+            f"so only callers inside the environment reach {it}{also}. Expose {it} through the ALB with an "
+            "Ingress/HTTPRoute (HTTP) or a Network Load Balancer (TCP/UDP)")
+
+
+def via_alb(key: str, kind: str) -> tuple[str, str, str]:
+    return ("discovery.exposed-via-alb", "info",
+            f"Service {key} is type {kind}; on ECS it is reached through the ALB that its Ingress/HTTPRoute rules "
+            "plan, not through a load balancer of its own: clients that used the Service's own address must move "
+            "to the ALB's DNS name")
+
+
+WEB_PORTS = (("http", 8080), ("admin", 9090))
+ROUTE_WEB = {"matches": [{"path": {"type": "PathPrefix", "value": "/"}}], "backendRefs": [{"name": "web", "port": 80}]}
+EXPOSURE_CASES = {
+    # extra objects beside Deployment web (ports 8080 http, 9090 admin) -> exposure findings
+    "LoadBalancer, no route": ([service("web", type_="LoadBalancer", ports=((80, "http"),))],
+                               [exposed("default/web", "LoadBalancer", "port 80")]),
+    "NodePort, no route": ([service("web", type_="NodePort", ports=((80, "http"),))],
+                           [exposed("default/web", "NodePort", "port 80")]),
+    "LoadBalancer behind an Ingress": ([service("web", type_="LoadBalancer", ports=((80, "http"),)),
+                                        ingress("web", [("shop.example.com", [("/", "Prefix", "web", 80)])])],
+                                       [via_alb("default/web", "LoadBalancer")]),
+    "NodePort behind an HTTPRoute": ([service("web", type_="NodePort", ports=((80, "http"),)),
+                                      http_route("web", ["shop.example.com"], [ROUTE_WEB])],
+                                     [via_alb("default/web", "NodePort")]),
+    "one of two ports routed": ([service("web", type_="LoadBalancer", ports=((80, "http"), (9090, "admin"))),
+                                 ingress("web", [("shop.example.com", [("/", "Prefix", "web", 80)])])],
+                                [exposed("default/web", "LoadBalancer", "port 9090", " (port 80 is reached through the "
+                                         "ALB its Ingress/HTTPRoute plans)")]),
+    "an Ingress to another Service reaching the same container port": (
+        [service("web", type_="LoadBalancer", ports=((80, "http"),)), service("web-internal", selector={"app": "web"},
+                                                                              ports=((8080, "http"),)),
+         ingress("web", [("shop.example.com", [("/", "Prefix", "web-internal", 8080)])])],
+        [via_alb("default/web", "LoadBalancer")]),
+    "an Ingress to another port": ([service("web", type_="LoadBalancer", ports=((80, "http"),)),
+                                    service("admin", selector={"app": "web"}, ports=((9090, "admin"),)),
+                                    ingress("admin", [("admin.example.com", [("/", "Prefix", "admin", 9090)])])],
+                                   [exposed("default/web", "LoadBalancer", "port 80")]),
+    "two ports, none routed": ([service("web", type_="NodePort", ports=((80, "http"), (9090, "admin")))],
+                               [exposed("default/web", "NodePort", "ports 80, 9090", it="them")]),
+    "a UDP port is never behind the ALB": ([service("web", type_="LoadBalancer", ports=((53, 5353),), protocol="UDP")],
+                                           [exposed("default/web", "LoadBalancer", "port 53")]),
+    "ClusterIP behind an Ingress": ([service("web", ports=((80, "http"),)),
+                                     ingress("web", [("shop.example.com", [("/", "Prefix", "web", 80)])])], []),
+}
+
+
+@pytest.mark.parametrize("extra, expected", EXPOSURE_CASES.values(), ids=EXPOSURE_CASES)
+def test_exposed_services_say_whether_the_alb_reaches_them(extra, expected):
+    docs = (deployment("web", ports=WEB_PORTS), *extra)
+    env = plan(*docs)
+    found = [(f.code, str(f.severity), f.message, f.source.file, f.source.line) for f in env.findings
+             if f.code.startswith("discovery.exposed")]
+    assert found == [(*e, FILE, _start_line(docs, 1)) for e in expected]  # the Service web's first line
+
+
+def _start_line(docs: tuple, index: int) -> int:
+    """First line of docs[index] in the YAML the builders write (documents joined by `---`)."""
+    return len(yaml.safe_dump_all(docs[:index], sort_keys=False).splitlines()) + 2 if index else 1
