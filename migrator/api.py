@@ -10,7 +10,7 @@ from typing import Callable
 from migrator import __version__
 from migrator.config import ProjectConfig, load_config
 from migrator.files import write_atomic
-from migrator.findings import Finding, Severity
+from migrator.findings import Finding, InputError, Severity
 from migrator.heap import cycle_collection_paused
 from migrator.ledger import Ledger, build_ledger, coverage_tables
 from migrator.load.sources import LoadOptions, load_documents
@@ -36,6 +36,7 @@ class PlanOptions:
     context: str = ""  # kubeconfig context for --from-cluster ("" -> current)
     namespace: str = ""  # namespace for --from-cluster ("" -> all but kube-*)
     ledger_detail: bool = False  # keep every field of the coverage ledger (for --ledger), not only counts
+    skip_files: tuple[str, ...] = ()  # this run's own files (--out, --ledger): never read as input
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def plan_estate(options: PlanOptions, progress: Progress | None = None) -> PlanR
     names = options.environments or tuple(env.name for env in config.environments)
     load_options = LoadOptions(helm_bin=options.helm_bin, kustomize_bin=options.kustomize_bin,
                                from_cluster=options.from_cluster, context=options.context,
-                               namespace=options.namespace)
+                               namespace=options.namespace, skip_files=options.skip_files)
     map_options = MapOptions(size_from=options.size_from, stateful_as_service=options.stateful_as_service)
     environments: list[EnvironmentPlan] = []
     ledgers: list[tuple[str, Ledger]] = []
@@ -169,13 +170,23 @@ def emit_plan(plan: MigrationPlan, options: EmitOptions) -> EmitResult:
                       findings=tuple(findings))
 
 
-def check_emitted(result: EmitResult) -> list | None:
-    """`terraform fmt -check` and `terraform validate` on what emit wrote; None without Terraform."""
+def check_emitted(result: EmitResult, on_step: Callable | None = None) -> list | None:
+    """`terraform fmt -check` and `terraform validate` on what emit wrote; None without Terraform.
+    `on_step(CheckResult)` is called as each step finishes."""
     from migrator.emit import check_tree
     from migrator.emit.inputs import dns_label
 
     roots = [f"envs/{dns_label(name)}" for name in result.environments] + ["global"]
-    return check_tree(result.out, roots)
+    return check_tree(result.out, roots, on_step=on_step)
+
+
+def only_environment(plan_path: str) -> str:
+    """The plan's environment when it has exactly one (verify's default --env)."""
+    names = [env.name for env in read_plan_file(plan_path).environments]
+    if len(names) == 1:
+        return names[0]
+    raise InputError("verify.env-required", f"the plan has {len(names)} environments ({', '.join(names)}); "
+                     "name the one to verify with --env", plan_path)
 
 
 def verify_environment(options: "VerifyOptions", progress: Callable[[str, int, int], None] | None = None):

@@ -63,8 +63,9 @@ def plan(
     ledger: Optional[str] = typer.Option(None, "--ledger", help="Also write the full coverage ledger (every "
                                          "input field, classified, with file:line) as JSON and Markdown: into a "
                                          "folder (ledger.json, ledger.md) or to PREFIX.json and PREFIX.md."),
-    config: Optional[str] = typer.Option(None, "--config", "-c", help="Project file (default: migrate.yaml "
-                                         "beside the first path)."),
+    config: Optional[str] = typer.Option(None, "--config", "-c", help="Project file (default: the nearest "
+                                         "migrate.yaml in the first path's folder or a folder above it, up to the "
+                                         "working folder or the git repository root)."),
     helm_bin: str = typer.Option("", "--helm-bin", help="Render charts with this helm binary instead of the "
                                  "embedded Helm SDK (`auto`: the helm on PATH)."),
     size_from: SizeFrom = typer.Option(SizeFrom.requests, "--size-from", help="Size tasks from container "
@@ -107,8 +108,13 @@ def plan(
             api.write_plan(result.plan, out_path)
         written = api.write_ledger(result, ledger) if ledger is not None else ()
     except InputError as exc:
-        fail_input(exc)
+        fail_input(exc, fmt)
     print_plan_summary(result, None if no_write else out_path, fmt)
+    if not state.quiet:
+        err.print(f"project file: {result.config.file}" if result.config.file else
+                  "no migrate.yaml in the first path's folder or above it (up to the working folder): planned "
+                  "environment `default` with default settings; a migrate.yaml defines environments (README)",
+                  markup=False, highlight=False)
     if written and not state.quiet:
         err.print(f"ledger written to {' and '.join(written)}", markup=False, highlight=False)
     worst = result.worst()
@@ -120,7 +126,8 @@ def plan(
 
 @app.command()
 def verify(
-    env: Optional[str] = typer.Option(None, "--env", "-e", help="The plan environment to verify."),
+    env: Optional[str] = typer.Option(None, "--env", "-e", help="The plan environment to verify (may be "
+                                      "left out when the plan has only one)."),
     plan_path: str = typer.Option("migration-plan.yaml", "--plan", "-p", help="The plan file."),
     wave: Optional[int] = typer.Option(None, "--wave", "-w", min=1, help="Check only services of waves 1..N; "
                                        "later waves are listed as not yet migrated."),
@@ -149,16 +156,17 @@ def verify(
 
         out.print(iam_policy_text(), markup=False, highlight=False)
         return
-    if not env:
-        err.print("verify: --env is required (the plan environment to verify)", markup=False, highlight=False)
-        raise typer.Exit(EXIT_INPUT)
+    try:
+        env = env or api.only_environment(plan_path)
+    except InputError as exc:
+        fail_input(exc, fmt)
     options = api.VerifyOptions(env=env, plan_path=plan_path, wave=wave, endpoint_url=endpoint_url, profile=profile,
                                 region=region, traffic=traffic, requests_file=requests_file,
                                 estate_paths=tuple(estate))
     try:
         report = verify_with_progress(options)
     except InputError as exc:
-        fail_input(exc)
+        fail_input(exc, fmt)
     print_verify_report(report, fmt)
     if not report.parity:
         raise typer.Exit(EXIT_FINDINGS)

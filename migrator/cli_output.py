@@ -5,6 +5,7 @@ Only the CLI imports this; reports themselves are built by migrator.report and m
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -36,8 +37,14 @@ def set_levels(verbose: int, quiet: bool) -> None:
     state.quiet = state.quiet or quiet
 
 
-def fail_input(exc: InputError) -> None:
+def fail_input(exc: InputError, fmt: Format | None = None) -> None:
+    """The one-line error on stderr, exit 2; with --format json also the error as JSON on stdout,
+    so a pipeline reading stdout gets something to parse."""
     err.print(str(exc), markup=False, highlight=False, soft_wrap=True)
+    if fmt is Format.json:
+        out.print(json.dumps({"error": {"code": exc.code, "message": exc.message, "file": exc.source.file,
+                                        "line": exc.source.line or None}, "exit_code": EXIT_INPUT}, indent=2),
+                  markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_INPUT)
 
 
@@ -164,13 +171,17 @@ def print_emit_result(result: api.EmitResult) -> None:
 
 def check_emitted(result: api.EmitResult) -> bool:
     """`emit --check`: run terraform fmt/validate on the output and print each step."""
-    checks = api.check_emitted(result)
-    if checks is None:
-        err.print("--check skipped: terraform is not installed", markup=False, highlight=False)
-        return True
-    for step in checks:
+    def show(step) -> None:  # as each step ends: init + validate take seconds per root module
         if not step.ok:
             err.print(f"{step.step}: failed\n{step.output}", markup=False, highlight=False, soft_wrap=True)
         elif not state.quiet:
             out.print(f"{step.step}: ok", markup=False, highlight=False)
+
+    if not state.quiet:
+        err.print(f"--check: terraform fmt, then init and validate in {len(result.environments) + 1} root "
+                  "module(s)...", markup=False, highlight=False)
+    checks = api.check_emitted(result, show)
+    if checks is None:
+        err.print("--check skipped: terraform is not installed", markup=False, highlight=False)
+        return True
     return all(step.ok for step in checks)

@@ -78,11 +78,27 @@ def find_project_file(paths: list[str], explicit: str | None) -> str | None:
             raise InputError("config.missing", "the --config file does not exist", explicit)
         return explicit
     for path in paths:
-        folder = path if os.path.isdir(path) else os.path.dirname(path) or "."
-        candidate = os.path.join(folder, PROJECT_FILE)
-        if os.path.isfile(candidate):
-            return candidate
+        for folder in _folders_up(path if os.path.isdir(path) else os.path.dirname(path) or "."):
+            candidate = os.path.join(folder, PROJECT_FILE)
+            if os.path.isfile(candidate):
+                return os.path.relpath(candidate) if not os.path.isabs(path) else candidate
     return None
+
+
+def _folders_up(folder: str) -> list[str]:
+    """`folder`, then the folders above it up to the working folder (when `folder` is inside it)
+    or up to the root of the git repository it is in: `migrate plan charts/shop` finds the
+    migrate.yaml at the top of the project, never one outside it."""
+    here, cwd = os.path.abspath(folder), os.path.abspath(os.getcwd())
+    inside_cwd = here == cwd or here.startswith(cwd + os.sep)
+    out = [here]
+    while not (inside_cwd and here == cwd) and not os.path.isdir(os.path.join(here, ".git")):
+        parent = os.path.dirname(here)
+        if parent == here:  # reached / outside the working folder and any repository
+            return out[:1]
+        here = parent
+        out.append(here)
+    return out
 
 
 def settings_for(profile: str, overrides: dict[str, Any], region: str, where: SourceRef) -> EnvironmentSettings:

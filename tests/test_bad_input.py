@@ -160,3 +160,15 @@ def test_bad_input_is_one_located_line_and_exit_2(tmp_path, name, build, code):
     expected_file = os.path.relpath(file, tmp_path) if str(file).startswith(f"{tmp_path}{os.sep}") else file
     assert (match["file"], int(match["line"]) if match["line"] else None, match["code"]) == (expected_file, line, code)
     assert not plan.exists() and not (tmp_path / "out").exists()
+
+
+def test_bad_input_with_format_json_also_prints_the_error_as_json(tmp_path, monkeypatch):
+    import json
+
+    (tmp_path / "broken.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: [\n")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("plan", "broken.yaml", "--format", "json")
+    error = json.loads(result.stdout)["error"]
+    assert (result.code, error["file"], error["code"]) == (2, "broken.yaml", result.stderr.split()[1])
+    assert result.stderr.startswith(f"broken.yaml:{error['line']}: ") and error["line"] >= 3
+    assert not (tmp_path / "migration-plan.yaml").exists()

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass
+from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -28,19 +29,27 @@ def _run(args: list[str], cwd: str, timeout: int = 600) -> tuple[bool, str]:
     return proc.returncode == 0, (proc.stdout + proc.stderr).strip()
 
 
-def check_tree(root: str, roots: list[str], terraform: str | None = None) -> list[CheckResult] | None:
+def check_tree(root: str, roots: list[str], terraform: str | None = None,
+               on_step: Callable[[CheckResult], None] | None = None) -> list[CheckResult] | None:
     """Check the tree under `root`; `roots` are the root modules to validate (envs/prod, global).
-    None when Terraform is not installed."""
+    None when Terraform is not installed. `on_step` sees each result as soon as it is known
+    (init and validate take seconds per root module)."""
     binary = terraform or shutil.which("terraform")
     if not binary:
         return None
-    ok, output = _run([binary, "fmt", "-check", "-recursive", "-no-color"], root)
-    results = [CheckResult("fmt", ok, output)]
+    results: list[CheckResult] = []
+
+    def record(step: str, ok: bool, output: str) -> bool:
+        results.append(CheckResult(step, ok, output))
+        if on_step:
+            on_step(results[-1])
+        return ok
+
+    record("fmt", *_run([binary, "fmt", "-check", "-recursive", "-no-color"], root))
     for module in roots:
         folder = os.path.join(root, module)
         ok, output = _run([binary, "init", "-backend=false", "-input=false", "-no-color"], folder)
-        results.append(CheckResult(f"init {module}", ok, output if not ok else ""))
-        if ok:
+        if record(f"init {module}", ok, output if not ok else ""):
             ok, output = _run([binary, "validate", "-no-color"], folder)
-            results.append(CheckResult(f"validate {module}", ok, output if not ok else ""))
+            record(f"validate {module}", ok, output if not ok else "")
     return results

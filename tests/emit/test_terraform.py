@@ -127,8 +127,23 @@ def test_emit_check_runs_fmt_and_validate(tmp_path, tf_env):
     ok = run_cli("emit", "--check", "--plan", str(plan_file), "--out", str(out), env=env)
     assert ok.code == 0, ok.stderr
     assert "fmt: ok" in ok.stdout and "validate envs/default: ok" in ok.stdout and "validate global: ok" in ok.stdout
+    assert "--check: terraform fmt, then init and validate in 2 root module(s)" in ok.stderr
     # A file of the user's own that breaks the configuration: emit leaves it alone, --check fails.
     (out / "envs/default/mine.tf").write_text('output "broken" {\n  value = var.nope\n}\n')
     broken = run_cli("emit", "--check", "--plan", str(plan_file), "--out", str(out), env=env)
     assert broken.code == 1
     assert "validate envs/default: failed" in broken.stderr and "var.nope" in broken.stderr
+
+
+def test_check_reports_each_step_as_it_ends(tmp_path, tf_env, monkeypatch):
+    from migrator.emit.check import check_tree
+
+    monkeypatch.setenv("TF_CLI_CONFIG_FILE", tf_env["TF_CLI_CONFIG_FILE"])
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "main.tf").write_text('output "x" {\n  value = 1\n}\n')
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "main.tf").write_text('output "y" {\n  value = var.nope\n}\n')
+    seen = []
+    results = check_tree(str(tmp_path), ["a", "b"], on_step=lambda step: seen.append((step.step, step.ok)))
+    assert seen == [(r.step, r.ok) for r in results]
+    assert seen == [("fmt", True), ("init a", True), ("validate a", True), ("init b", True), ("validate b", False)]

@@ -4,12 +4,14 @@ fails verify and names the service (or route) and the field, and nothing else fa
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import subprocess
 import sys
 
 import pytest
 
+from migrator import api
 from migrator.verify import render
 from migrator.verify.run import VerifyOptions, verify_environment
 from tests.conftest import CliResult, run_cli
@@ -205,18 +207,43 @@ KEYS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
      "http://127.0.0.1:9: verify.unreachable cannot connect to 127.0.0.1:9"),
     (("--env", "prod"), {}, "aws: verify.no-credentials no AWS credentials found"),
     (("--env", "prod", "--profile", "nosuch"), {}, "aws: verify.no-credentials AWS profile 'nosuch' is not configured"),
+    # the plan has one environment: --env may be left out
+    (("--endpoint-url", "http://127.0.0.1:9"), KEYS, "http://127.0.0.1:9: verify.unreachable cannot connect"),
 ])
 def test_cli_could_not_verify_is_exit_2_with_one_line(plan_file, args, env, expected, tmp_path):
+    result = _verify_cli(plan_file, args, env, tmp_path)
+    assert result.code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def _verify_cli(plan_file, args, env, tmp_path) -> CliResult:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     clean.update({"AWS_CONFIG_FILE": str(tmp_path / "none"), "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
                   "AWS_EC2_METADATA_DISABLED": "true", "COLUMNS": "200", **env})
     proc = subprocess.run([sys.executable, "-m", "migrator.cli", "verify", "--plan", str(plan_file), *args],
                           capture_output=True, text=True, env=clean, timeout=120)
-    result = CliResult(proc.returncode, proc.stdout, proc.stderr)
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+def test_could_not_verify_with_format_json_still_prints_json(plan_file, tmp_path):
+    result = _verify_cli(plan_file, ("--endpoint-url", "http://127.0.0.1:9", "--format", "json"), KEYS, tmp_path)
     assert result.code == 2
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert expected in result.stderr
-    assert "Traceback" not in result.stderr
+    assert json.loads(result.stdout) == {"error": {
+        "code": "verify.unreachable", "message": result.stderr.split(" verify.unreachable ", 1)[1].strip(),
+        "file": "http://127.0.0.1:9", "line": None}, "exit_code": 2}
+
+
+def test_a_plan_with_several_environments_needs_env(tmp_path):
+    prod = small_plan.PLAN.environments[0]
+    two = dataclasses.replace(small_plan.PLAN, environments=(prod, dataclasses.replace(prod, name="staging")))
+    plan_file = tmp_path / "two.yaml"
+    api.write_plan(two, str(plan_file))
+    result = _verify_cli(plan_file, (), KEYS, tmp_path)
+    assert result.code == 2
+    assert result.stderr.strip() == (f"{plan_file}: verify.env-required the plan has 2 environments "
+                                      "(prod, staging); name the one to verify with --env")
 
 
 def test_traffic_parity_through_the_cli(applied, moto_server, plan_file, shop_endpoints, tmp_path):
