@@ -20,12 +20,12 @@ from migrator.config import EnvironmentConfig, HelmSource, ProjectConfig
 from migrator.findings import Finding, InputError, SourceRef, info, warning
 from migrator.load.documents import Document, parse_yaml
 from migrator.load.overlays import choose_overlays, overlapping_overlays
+from migrator.load.own_files import migrator_document, skipped_document, skipped_file, written_by_migrate
 from migrator.model.build import kubernetes_identity
 
 MANIFEST_EXTENSIONS = (".yaml", ".yml", ".json")
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 SKIP_DIRS = {".git", ".github", "node_modules", ".venv", "__pycache__", ".terraform"}
-PROJECT_FILES = {"migrate.yaml"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class LoadOptions:
     from_cluster: bool = False  # also read the live cluster of the kubeconfig
     context: str = ""  # kubeconfig context ("" -> current)
     namespace: str = ""  # "" -> every namespace but kube-*
+    skip_files: tuple[str, ...] = ()  # this run's own files (plan --out, --ledger output): never input
 
 
 def discover(paths: Iterable[str]) -> list[Unit]:
@@ -75,7 +76,7 @@ def _discover_one(path: str) -> Iterator[Unit]:
         if os.path.isdir(full):
             if entry not in SKIP_DIRS and not entry.startswith("."):
                 yield from _discover_one(full)
-        elif entry.endswith(MANIFEST_EXTENSIONS) and entry not in PROJECT_FILES:
+        elif entry.endswith(MANIFEST_EXTENSIONS):  # migrate's own files are skipped, with a finding, on load
             yield Unit("raw", full)
 
 
@@ -133,7 +134,7 @@ def load_documents(
 def _load_unit(unit: Unit, config: ProjectConfig, env: EnvironmentConfig,
                options: LoadOptions) -> tuple[list[Document], list[Finding]]:
     if unit.kind == "raw":
-        return _raw_file(unit.path), []
+        return _raw_file(unit.path, (*options.skip_files, *([config.file] if config.file else [])))
     if unit.kind == "helm":
         from migrator.load.helm import release_name, render_chart
 
@@ -200,27 +201,41 @@ def drop_duplicate_objects(documents: list[Document], findings: list[Finding]) -
     return kept
 
 
-def _raw_file(path: str) -> list[Document]:
+def _raw_file(path: str, own_files: tuple[str, ...]) -> tuple[list[Document], list[Finding]]:
     try:
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
     except UnicodeDecodeError:
         raise InputError("load.not-text", "file is not UTF-8 text; remove it or fix its encoding", path) from None
-    return list(parse_yaml(text, path))
+    what = written_by_migrate(path, text, own_files)
+    if what:  # checked before parsing: a ledger of a large estate is megabytes of JSON
+        return [], [skipped_file(path, what)]
+    return list(parse_yaml(text, path)), []
 
 
 def _kubernetes_only(docs: Iterable[Document], findings: list[Finding]) -> Iterator[Document]:
     for doc in docs:
+        own = migrator_document(doc.data)
+        if own:
+            findings.append(skipped_document(doc.source, own, str(doc.data["apiVersion"])))
+            continue
         identity = kubernetes_identity(doc.data)
         if identity is None:
-            findings.append(info("load.not-kubernetes",
-                                 "YAML document without apiVersion and kind is not a Kubernetes object; skipped",
-                                 doc.source))
+            findings.append(info("load.not-kubernetes", "YAML document without apiVersion and kind is not a "
+                                 f"Kubernetes object{_keys_hint(doc.data)}; skipped", doc.source))
             continue
         if identity[1] == "List" or identity[1].endswith("List") and isinstance(doc.data.get("items"), list):
             yield from _kubernetes_only(_list_items(doc), findings)
             continue
         yield doc
+
+
+def _keys_hint(data: object) -> str:
+    """Its first top-level keys say what the document is (Helm values, docker-compose, CI config)."""
+    if not isinstance(data, dict) or not data:
+        return ""
+    keys = [str(k) for k in list(data)[:4]]
+    return f" (top-level keys: {', '.join(keys)}{', ...' if len(data) > 4 else ''})"
 
 
 def _list_items(doc: Document) -> Iterator[Document]:

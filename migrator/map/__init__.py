@@ -51,6 +51,7 @@ ENVIRONMENT_MAPPERS: list[EnvironmentMapper] = [
     routes.check_routes,  # route-equivalence self-check of the planned rules
     waves.plan_waves,  # cutover waves from the call graph (needs routes and Service Connect)
     scaling.hpas_without_service,
+    kinds.report_other_objects,  # kinds no mapper reads: dropped, replaced, or a decision
     cost.apply_costs,
     secrets.plan_secrets,  # keep last: lists the secrets every container reads
 ]

@@ -4,6 +4,8 @@ Deployment (and ReplicaSet, ReplicationController) -> service; StatefulSet -> se
 the team opts in, otherwise a decision finding naming the managed AWS service for well-known
 data stores; DaemonSet -> finding; CronJob -> scheduled task(s); Job -> one-off task definition;
 bare Pod -> finding. Tables of well-known images: mappings/stateful_images.yaml.
+Every other kind gets the disposition mappings/kinds.yaml gives it (`not_planned`); a kind the
+table does not know (a CRD, an operator's object) gets a warning: nothing is planned for it.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from migrator import data
 from migrator.findings import Finding, error, info, warning
 from migrator.map.context import MapContext
 from migrator.map.schedule import ScheduleError, eventbridge_schedule
-from migrator.model.objects import Workload
-from migrator.plan.model import JobPlan, ScheduledTaskPlan, ServicePlan
+from migrator.model.objects import OtherObject, Workload
+from migrator.plan.model import EnvironmentPlan, JobPlan, ScheduledTaskPlan, ServicePlan
 
 SERVICE, SCHEDULED, JOB = "service", "scheduled", "job"
 HELM_HOOK = "helm.sh/hook"
@@ -78,6 +80,27 @@ def runs_as(ctx: MapContext, workload: Workload) -> tuple[str | None, list[Findi
                               "keep running, wrap it in a Deployment, if it runs once, in a Job", workload.source)]
     return None, [warning("kind.not-mapped", f"{kind} {name} is not mapped to ECS; decide how to run it",
                           workload.source)]
+
+
+def report_other_objects(ctx: MapContext, env_plan: EnvironmentPlan) -> tuple[EnvironmentPlan, list[Finding]]:
+    """One finding per object no mapper reads: dropped, replaced by another part of the plan, or a
+    decision (the ledger counts the fields of the last as needs-decision, not mapped)."""
+    return env_plan, [other_object_finding(obj) for obj in ctx.estate.others]
+
+
+def other_object_finding(obj: OtherObject) -> Finding:
+    table = data.table("kinds")
+    kubernetes_kind = obj.api_version in table["kinds"].get(obj.kind, ())
+    disposition, why = table["not_planned"].get(obj.kind, ("decide", "")) if kubernetes_kind else ("decide", "")
+    what = f"{obj.kind} {obj.meta.name} ({obj.api_version})"
+    if disposition == "dropped":
+        return info("kind.dropped", f"{what} is not planned: {why}", obj.source)
+    if disposition == "replaced":
+        return info("kind.replaced", f"{what} is not planned itself: {why}", obj.source)
+    advice = why or ("if a controller or operator acts on it, find the AWS service or Terraform that replaces "
+                     "it and add that by hand; if nothing does, remove it from the input")
+    return warning("kind.not-mapped", f"{what} is not mapped to ECS and nothing is planned for it; {advice}",
+                   obj.source)
 
 
 def _stateful(ctx: MapContext, workload: Workload) -> tuple[str | None, list[Finding]]:

@@ -172,3 +172,63 @@ def test_an_object_defined_twice_is_kept_once(tmp_path, second_namespace, kept, 
     got = [(Path(f.source.file).name, f.source.line, f.message.split(" defined")[0]) for f in findings]
     assert got == warnings
     assert all(f.code == "load.duplicate-object" and f"{tmp_path / 'a.yaml'}:1)" in f.message for f in findings)
+
+
+def test_migrates_own_files_and_other_yaml_are_skipped_with_findings(tmp_path):
+    """Re-planning a folder that holds last run's plan and ledger reads the same objects again."""
+    from migrator.load.sources import LoadOptions
+
+    files = {
+        "app.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+        "migration-plan.yaml": "# Migration plan written by `migrate plan`.\napiVersion: migrator/v1\n",
+        "L/ledger.json": '{\n  "project": "x",\n  "classes": ["mapped", "approximated"],\n',
+        "migrate.yaml": "apiVersion: migrator/v1\nkind: Project\nproject: x\n",
+        "copied-plan.yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n---\n"
+                            "apiVersion: migrator/v1\nkind: MigrationPlan\nproject: x\n",
+        "out.yaml": "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n",
+        "values.yaml": "replicaCount: 2\nimage: {repository: nginx}\n",
+        "docker-compose.yml": "version: '3'\nservices: {}\nvolumes: {}\nnetworks: {}\nconfigs: {}\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text)
+    config = default_config([str(tmp_path)])
+    docs, findings = load_documents([str(tmp_path)], config, config.environments[0],
+                                    LoadOptions(skip_files=(str(tmp_path / "out.yaml"),)))
+    assert [(d.data["kind"], d.data["metadata"]["name"]) for d in docs] == [("ConfigMap", "a"), ("Service", "s")]
+    at = str(tmp_path)
+    assert sorted((f.source.file.removeprefix(at), f.source.line, f.code, str(f.severity), f.message)
+                  for f in findings) == [
+        ("/L/ledger.json", 1, "load.migrator-file", "info",
+         "ledger.json is a coverage ledger, not a Kubernetes manifest; skipped"),
+        ("/copied-plan.yaml", 5, "load.migrator-file", "info",
+         "MigrationPlan (migrator/v1) is migrate's own file format, not a Kubernetes object; skipped"),
+        ("/docker-compose.yml", 1, "load.not-kubernetes", "info", "YAML document without apiVersion and kind is "
+         "not a Kubernetes object (top-level keys: version, services, volumes, networks, ...); skipped"),
+        ("/migrate.yaml", 1, "load.migrator-file", "info",
+         "migrate.yaml is the project file, not a Kubernetes manifest; skipped"),
+        ("/migration-plan.yaml", 1, "load.migrator-file", "info",
+         "migration-plan.yaml is a migration plan, not a Kubernetes manifest; skipped"),
+        ("/out.yaml", 1, "load.migrator-file", "info",
+         "out.yaml is an input or output file of this run, not a Kubernetes manifest; skipped"),
+        ("/values.yaml", 1, "load.not-kubernetes", "info", "YAML document without apiVersion and kind is "
+         "not a Kubernetes object (top-level keys: replicaCount, image); skipped"),
+    ]
+
+
+def test_the_project_file_given_with_config_is_not_read_as_kubernetes(tmp_path):
+    (tmp_path / "app.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+    (tmp_path / "project.yaml").write_text("project: x\nenvironments:\n  prod: {}\n")
+    config = load_config([str(tmp_path)], str(tmp_path / "project.yaml"))
+    docs, findings = load_documents([str(tmp_path)], config, config.environments[0])
+    assert [d.data["kind"] for d in docs] == ["ConfigMap"]
+    assert [(f.code, f.source.file, f.source.line) for f in findings] == [
+        ("load.migrator-file", str(tmp_path / "project.yaml"), 1)]
+
+
+def test_only_migrates_own_files_is_an_empty_input(tmp_path):
+    (tmp_path / "migration-plan.yaml").write_text("# Migration plan written by `migrate plan`.\n")
+    config = default_config([str(tmp_path)])
+    with pytest.raises(InputError) as exc:
+        load_documents([str(tmp_path)], config, config.environments[0])
+    assert exc.value.code == "load.empty"

@@ -153,3 +153,48 @@ def test_stateful_set_is_planned_only_when_asked():
     finding = next(f for f in planned.findings if f.code == "kind.stateful-as-service")
     assert finding.message.endswith("its image redis:7 looks like a data store: Amazon ElastiCache (Valkey or "
                                     "Redis OSS) keeps it managed")
+
+
+def _object(api_version: str, kind: str, name: str = "x") -> dict:
+    return {"apiVersion": api_version, "kind": kind, "metadata": {"name": name}}
+
+
+OTHERS = {
+    "unknown CRD": (_object("example.com/v1", "Widget", "w1"), "kind.not-mapped", "warning",
+                    "Widget w1 (example.com/v1) is not mapped to ECS and nothing is planned for it; if a controller "
+                    "or operator acts on it, find the AWS service or Terraform that replaces it and add that by "
+                    "hand; if nothing does, remove it from the input"),
+    "Istio Gateway is not the Gateway API's": (
+        _object("networking.istio.io/v1beta1", "Gateway", "gw"), "kind.not-mapped", "warning",
+        "Gateway gw (networking.istio.io/v1beta1) is not mapped to ECS and nothing is planned for it; if a "
+        "controller or operator acts on it, find the AWS service or Terraform that replaces it and add that by "
+        "hand; if nothing does, remove it from the input"),
+    "NetworkPolicy": (_object("networking.k8s.io/v1", "NetworkPolicy", "deny"), "kind.not-mapped", "warning",
+                      "NetworkPolicy deny (networking.k8s.io/v1) is not mapped to ECS and nothing is planned for "
+                      "it; write the traffic it allows as security group rules between the ECS services"),
+    "Namespace": (_object("v1", "Namespace", "shop"), "kind.dropped", "info",
+                  "Namespace shop (v1) is not planned: its name lives on in the ECS service and secret names"),
+    "Gateway API Gateway": (
+        _object("gateway.networking.k8s.io/v1", "Gateway", "web"), "kind.replaced", "info",
+        "Gateway web (gateway.networking.k8s.io/v1) is not planned itself: the planned ALB and its listeners "
+        "stand in for it: check the listeners and certificates in the plan"),
+    "EndpointSlice": (_object("discovery.k8s.io/v1", "EndpointSlice", "db-1"), "kind.not-mapped", "warning",
+                      "EndpointSlice db-1 (discovery.k8s.io/v1) is not mapped to ECS and nothing is planned for "
+                      "it; give the addresses behind it a Route 53 record or a Cloud Map service"),
+}
+
+
+@pytest.mark.parametrize("doc, code, severity, message", OTHERS.values(), ids=OTHERS)
+def test_kinds_no_mapper_reads_are_reported(doc, code, severity, message):
+    plan = map_environment(context(doc))
+    assert [(f.code, str(f.severity), f.message) for f in plan.findings if f.code.startswith("kind.")] == [
+        (code, severity, message)]
+
+
+def test_every_disposition_names_a_kubernetes_kind_with_a_known_verdict():
+    from migrator import data
+
+    table = data.table("kinds")
+    for kind, (disposition, why) in table["not_planned"].items():
+        assert kind in table["kinds"], kind  # else the apiVersion check would treat it as a CRD
+        assert disposition in ("dropped", "replaced", "decide") and why, kind
