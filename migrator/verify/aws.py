@@ -30,6 +30,7 @@ SERVICES = {
     "application-autoscaling": "application-autoscaling",
     "servicediscovery": "servicediscovery",
     "logs": "logs",
+    "scheduler": "scheduler",
 }
 
 
@@ -91,6 +92,7 @@ class AwsClients:
     logs: object
     log: CallLog
     target: AwsTarget
+    scheduler: object = None  # EventBridge Scheduler: the scheduled tasks
 
 
 def connect(target: AwsTarget) -> AwsClients:
@@ -116,7 +118,8 @@ def connect(target: AwsTarget) -> AwsClients:
         return session.client(name, endpoint_url=target.endpoint_url, config=config)
 
     return AwsClients(ecs=client("ecs"), elbv2=client("elbv2"), autoscaling=client("application-autoscaling"),
-                      cloudmap=client("servicediscovery"), logs=client("logs"), log=log, target=target)
+                      cloudmap=client("servicediscovery"), logs=client("logs"), log=log, target=target,
+                      scheduler=client("scheduler"))
 
 
 def _check_reachable(url: str) -> None:

@@ -19,6 +19,7 @@ READ_OPERATIONS = {
     "application-autoscaling": ("DescribeScalableTargets", "DescribeScalingPolicies"),
     "servicediscovery": ("ListNamespaces",),
     "logs": ("DescribeLogGroups",),
+    "scheduler": ("ListSchedules", "GetSchedule"),
 }
 
 

@@ -16,6 +16,7 @@ from migrator.findings import InputError
 from migrator.verify import names
 from migrator.verify.aws import AwsClients
 from migrator.verify.normalise_routes import plain_http_listener, routing_listener
+from migrator.verify.schedules import read_schedules
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -34,6 +35,7 @@ class LiveState:
     scaling_policies: dict[str, list[dict]] = field(default_factory=dict)  # ResourceId -> policies
     namespaces: dict[str, str] = field(default_factory=dict)  # namespace ARN, id and name -> name
     log_groups: dict[str, dict] = field(default_factory=dict)  # name -> log group
+    schedules: dict[str, dict] = field(default_factory=dict)  # schedule name -> GetSchedule answer
 
     @property
     def cluster_name(self) -> str:
@@ -49,6 +51,7 @@ class Wanted:
     services: tuple[str, ...]
     load_balancers: tuple[str, ...]
     https: frozenset[str] = frozenset()  # load balancers whose rules live on the HTTPS listener
+    schedules: tuple[str, ...] = ()  # EventBridge Scheduler names of the planned scheduled tasks
 
 
 def _batches(items: list, size: int) -> Iterable[list]:
@@ -73,12 +76,14 @@ def read_live_state(clients: AwsClients, wanted: Wanted, progress: Progress | No
         elb = chains.submit(_read_load_balancers, clients, pool, state, wanted)
         scaling = chains.submit(_read_autoscaling, clients, state, wanted)
         cloudmap = chains.submit(_read_namespaces, clients, state)
+        schedules = chains.submit(read_schedules, clients, pool, cluster["clusterArn"], set(wanted.schedules))
         for future in (ecs, elb, scaling, cloudmap):
             future.result()
         _read_target_groups(clients, pool, state)
         logs = chains.submit(_read_log_groups, clients, state)
         _read_target_health(clients, pool, state, tick)
         logs.result()
+        state.schedules = schedules.result()
     return state
 
 

@@ -7,6 +7,8 @@ Names as emit gives them, with tags to disambiguate. The contract with emit
   ECS service     the plan service name (or tag migrator:service=<plan name> when it differs)
   load balancer   `<project>-<env>-<LB key>`, shortened past 32 characters as modules/alb does
                   (first 23 characters, "-", 8 hex of its SHA-1), tagged Name=<long name>
+  schedule        `<project>-<env>-<scheduled task>` (cut past 64 characters the same way), its
+                  target the cluster and the task definition family of the same name
   log groups, target groups, scaling policies: read through the ECS service and task definition,
                   so their names do not matter
 `migrator:env` / `migrator:project` / `migrator:load-balancer` tags are honoured as well, for
@@ -56,6 +58,16 @@ def aws_name(name: str, limit: int = 32) -> str:
     if len(name) <= limit:
         return name
     return f"{name[:limit - 9]}-{hashlib.sha1(name.encode()).hexdigest()[:8]}"
+
+
+def task_family(project: str, env: str, name: str) -> str:
+    """The task definition family of a scheduled task (or job): `<project>-<env>-<name>`."""
+    return f"{dns_label(project)}-{dns_label(env)}-{name}"
+
+
+def schedule_name(project: str, env: str, name: str) -> str:
+    """The EventBridge Scheduler schedule of a scheduled task: its family, cut at 64 characters."""
+    return aws_name(task_family(project, env, name), 64)
 
 
 def autoscaling_resource_id(cluster: str, service: str) -> str:

@@ -7,6 +7,7 @@ import json
 from collections import Counter
 
 from migrator.verify.results import NOT_MIGRATED, PASS, VerifyReport
+from migrator.verify.schedules import MISSING, UNEXPECTED
 
 SERVICE_COLUMNS = ("service", "wave", "status", "details")
 
@@ -33,6 +34,7 @@ def failure_lines(report: VerifyReport, per_kind: int | None = None) -> list[str
         if r.failed:
             where = f"route {r.load_balancer} {r.route}" + (f" ({r.service})" if r.service else "")
             out += [f"{r.status} {where}: {d}" for d in r.drifts] or [f"{r.status} {where}"]
+    out += schedule_lines(report)
     routing = [f"ROUTING {x.probe}: Kubernetes sends it to {x.expected}, the live ALB to {x.actual}"
                for x in report.probes if x.failed]
     traffic = [f"TRAFFIC {t.request}: {d}" for t in report.traffic if t.failed for d in t.differences]
@@ -44,6 +46,17 @@ def failure_lines(report: VerifyReport, per_kind: int | None = None) -> list[str
     return out
 
 
+def schedule_lines(report: VerifyReport) -> list[str]:
+    why = {MISSING: "no EventBridge Scheduler schedule of this name",
+           UNEXPECTED: "a schedule on this cluster that the plan does not have"}
+    out = []
+    for s in report.schedules:
+        if s.failed:
+            out += [f"{s.status} schedule {s.name}: {d}" for d in s.drifts] or [f"{s.status} schedule {s.name}: "
+                                                                                   f"{why[s.status]}"]
+    return out
+
+
 def summary_line(report: VerifyReport) -> str:
     counts = Counter(s.status for s in report.services)
     checked = len(report.services) - counts[NOT_MIGRATED]
@@ -52,6 +65,8 @@ def summary_line(report: VerifyReport) -> str:
         parts.append(f"{counts[NOT_MIGRATED]} not yet migrated (wave > {report.wave})")
     routes = [r for r in report.routes if r.status != NOT_MIGRATED]
     parts.append(f"{sum(not r.failed for r in routes)}/{len(routes)} routes match")
+    if report.schedules:
+        parts.append(f"{sum(not s.failed for s in report.schedules)}/{len(report.schedules)} schedules match")
     if report.probes:
         parts.append(f"{sum(not x.failed for x in report.probes)}/{len(report.probes)} routing probes agree")
     if report.traffic:
@@ -71,6 +86,9 @@ def report_json(report: VerifyReport) -> str:
         "routes": [{"load_balancer": r.load_balancer, "route": r.route, "service": r.service, "status": r.status,
                     "drifts": [{"field": d.field, "expected": d.expected, "actual": d.actual} for d in r.drifts]}
                    for r in report.routes],
+        "schedules": [{"name": s.name, "status": s.status,
+                       "drifts": [{"field": d.field, "expected": d.expected, "actual": d.actual} for d in s.drifts]}
+                      for s in report.schedules],
         "probes": [{"probe": x.probe, "expected": x.expected, "actual": x.actual, "load_balancer": x.load_balancer,
                     "agree": not x.failed} for x in report.probes],
         "traffic": [{"request": t.request, "old_status": t.old_status, "new_status": t.new_status,

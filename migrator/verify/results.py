@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from migrator.verify.compare import Drift
 from migrator.verify.routes import RouteResult
+from migrator.verify.schedules import ScheduleResult
 
 PASS, DRIFT, MISSING, UNHEALTHY, NOT_MIGRATED = "PASS", "DRIFT", "MISSING", "UNHEALTHY", "NOT MIGRATED"
 
@@ -64,13 +65,15 @@ class VerifyReport:
     routes: tuple[RouteResult, ...] = ()
     probes: tuple[ProbeResult, ...] = ()
     traffic: tuple[TrafficResult, ...] = ()
+    schedules: tuple[ScheduleResult, ...] = ()
     notes: tuple[str, ...] = ()  # what was not checked, and why
     api_calls: dict[str, int] = field(default_factory=dict)  # "service:Operation" -> count
     seconds: float = 0.0
 
     @property
     def failures(self) -> int:
-        return sum(1 for item in (*self.services, *self.routes, *self.probes, *self.traffic) if item.failed)
+        return sum(1 for item in (*self.services, *self.routes, *self.schedules, *self.probes, *self.traffic)
+                   if item.failed)
 
     @property
     def parity(self) -> bool:

@@ -9,12 +9,13 @@ from typing import Callable
 
 from migrator.findings import InputError
 from migrator.plan import model as p
-from migrator.verify import aws, live, routing, traffic
+from migrator.verify import aws, live, names, routing, traffic
 from migrator.verify.checks import service_result
 from migrator.verify.normalise import live_service, target_group_keys, target_group_services
 from migrator.verify.normalise_routes import live_http_rules, live_load_balancer
 from migrator.verify.results import VerifyReport
 from migrator.verify.routes import route_results
+from migrator.verify.schedules import schedule_results
 
 Progress = Callable[[str, int, int], None]
 
@@ -55,7 +56,9 @@ def verify_environment(plan: p.MigrationPlan, options: VerifyOptions, progress: 
     clients = aws.connect(target)
     wanted = live.Wanted(project=plan.project, env=env.name, services=tuple(sorted(migrated)),
                          load_balancers=tuple(lb.name for lb in env.load_balancers),
-                         https=frozenset(lb.name for lb in env.load_balancers if lb.https))
+                         https=frozenset(lb.name for lb in env.load_balancers if lb.https),
+                         schedules=tuple(names.schedule_name(plan.project, env.name, job.name)
+                                         for job in env.scheduled_tasks))
     try:
         state = live.read_live_state(clients, wanted, progress)
     except InputError:
@@ -72,6 +75,7 @@ def verify_environment(plan: p.MigrationPlan, options: VerifyOptions, progress: 
     live_http = _live_http_rules(env, state, keys)
     routes = [r for lb in env.load_balancers
               for r in route_results(lb, live_lbs.get(lb.name), migrated, live_http.get(lb.name))]
+    schedules = schedule_results(plan.project, env, state.schedules, state.cluster_name)
     check = routing.routing_check(plan, env, options.estate_paths, list(live_lbs.values()), migrated,
                                   options.plan_path)
     notes = list(check.notes)
@@ -85,7 +89,7 @@ def verify_environment(plan: p.MigrationPlan, options: VerifyOptions, progress: 
         notes += traffic_notes
     return VerifyReport(
         env=env.name, cluster=state.cluster_name, wave=options.wave, services=tuple(services), routes=tuple(routes),
-        probes=tuple(check.results), traffic=tuple(traffic_results), notes=tuple(notes),
+        schedules=tuple(schedules), probes=tuple(check.results), traffic=tuple(traffic_results), notes=tuple(notes),
         api_calls={f"{service}:{op}": n for (service, op), n in sorted(clients.log.calls.items())},
         seconds=round(time.monotonic() - started, 3))
 

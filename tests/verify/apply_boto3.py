@@ -45,7 +45,8 @@ def make_clients(endpoint: str, region: str = "us-east-1") -> dict:
     session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
                                     region_name=region)
     return {name: session.client(name, endpoint_url=endpoint) for name in (
-        "ec2", "ecs", "elbv2", "application-autoscaling", "servicediscovery", "logs", "secretsmanager")}
+        "ec2", "ecs", "elbv2", "application-autoscaling", "servicediscovery", "logs", "secretsmanager",
+        "scheduler")}
 
 
 def tags(project: str, env: str, key: str = "Key", value: str = "Value", **extra: str) -> list[dict]:

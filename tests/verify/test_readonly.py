@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import socket
 import urllib.request
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlparse
 
 import boto3
 import botocore.config
+import botocore.session
 import pytest
 
 from migrator.verify.aws import CallLog, ReadOnlyViolation, install_read_only_guard, is_read_only
@@ -76,10 +78,23 @@ def _moto(endpoint: str, action: str) -> bytes:
         return response.read()
 
 
+def _rest_operation(service: str, method: str, path: str) -> str:
+    model = botocore.session.get_session().get_service_model(service)
+    for name in model.operation_names:
+        http = model.operation_model(name).http
+        pattern = re.sub(r"\{[^}]+\}", "[^/]+", http["requestUri"].split("?")[0].rstrip("/"))
+        if http["method"] == method and re.fullmatch(pattern, path.rstrip("/")):
+            return name
+    return f"{method} {path}"  # unknown: not a read the policy lists, so the test fails
+
+
 def _operation(entry: dict) -> tuple[str, str]:
     """(service, operation) of one recorded request: JSON protocols name it in X-Amz-Target,
     the query protocol (ELBv2) in the Action parameter."""
     headers = {k.lower(): v for k, v in entry["headers"].items()}
+    scope = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/", headers.get("authorization", ""))
+    if scope and scope.group(1) == "scheduler":  # a REST protocol: the method and path name the operation
+        return "scheduler", _rest_operation("scheduler", entry["method"], urlparse(entry["url"]).path)
     if "x-amz-target" in headers:
         prefix, operation = headers["x-amz-target"].split(".", 1)
         return prefix, operation
