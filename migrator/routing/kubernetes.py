@@ -8,10 +8,12 @@ fewer; remaining ties go to the first object by namespace/name, then rule and pa
 match: the Ingress default backend (first by namespace/name), else 404 (None).
 
 Pinned implementation-specific behaviour: `ImplementationSpecific` paths are ALB path patterns
-for the `alb` class, case-insensitive regexes anchored at the start (ingress-nginx `~*`) when
-ingress-nginx regex is on (`use-regex` or a capture-group `rewrite-target`), and a plain
-character prefix (ingress-nginx `location /foo`) otherwise. Ingress wildcards cover one DNS
-label; HTTPRoute wildcards cover one or more.
+for the `alb` class and a plain character prefix (ingress-nginx `location /foo`) otherwise. On a
+host where ingress-nginx regex is on (`use-regex` or `rewrite-target` on any Ingress of the
+host), every path of every Ingress of that host, Prefix and Exact included, is a case-insensitive
+regex anchored at the start (`~* "^/path"`), tried longest first: see migrator.routing.nginx_regex
+and https://kubernetes.github.io/ingress-nginx/user-guide/ingress-path-matching/. Ingress
+wildcards cover one DNS label; HTTPRoute wildcards cover one or more.
 
 The index keeps the entries in that precedence order and finds, per request, only those its host
 and path could match (by exact host or wildcard suffix, then by exact path, leading path
@@ -27,14 +29,13 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from migrator.model.objects import BackendRef, HTTPRoute, Ingress
+from migrator.routing.nginx_regex import USE_REGEX, RegexLocation, location_order, regex_locations, rewrites
 from migrator.routing.probes import NO_BACKEND, Probe, answer_for
 
 # (namespace, service, port) -> ((ECS service, weight), ...); empty when nothing serves it
 Resolver = Callable[[str, str, "int | str | None"], tuple[tuple[str, int], ...]]
 
 EXACT, PREFIX, CHAR_PREFIX, PATTERN, REGEX = "Exact", "Prefix", "CharPrefix", "Pattern", "Regex"
-USE_REGEX = "nginx.ingress.kubernetes.io/use-regex"
-REWRITE_TARGET = "nginx.ingress.kubernetes.io/rewrite-target"
 
 
 def ingress_class(ingress: Ingress) -> str:
@@ -42,17 +43,20 @@ def ingress_class(ingress: Ingress) -> str:
 
 
 def regex_enabled(ingress: Ingress) -> bool:
+    """Whether this Ingress turns ingress-nginx regex locations on for its hosts."""
     notes = ingress.meta.annotations
-    return notes.get(USE_REGEX, "").lower() == "true" or "$" in notes.get(REWRITE_TARGET, "")
+    return ingress_class(ingress) != "alb" and (notes.get(USE_REGEX, "").lower() == "true" or any(
+        rewrites(ingress, path.path) for rule in ingress.rules for path in rule.paths))
 
 
-def ingress_path_kind(ingress: Ingress, path_type: str) -> str:
-    """How a path of this Ingress matches: Exact, Prefix, CharPrefix, Pattern or Regex."""
-    if path_type in (EXACT, PREFIX):
-        return path_type
+def ingress_path_kind(ingress: Ingress, path_type: str, regex_host: bool = False) -> str:
+    """How a path of this Ingress matches: Exact, Prefix, CharPrefix, Pattern or Regex
+    (`regex_host`: ingress-nginx writes the paths of its host as regex locations)."""
     if ingress_class(ingress) == "alb":
-        return PATTERN
-    return REGEX if regex_enabled(ingress) else CHAR_PREFIX
+        return path_type if path_type in (EXACT, PREFIX) else PATTERN
+    if regex_host:
+        return REGEX
+    return path_type if path_type in (EXACT, PREFIX) else CHAR_PREFIX
 
 
 def is_mesh_route(route: HTTPRoute) -> bool:
@@ -70,11 +74,13 @@ class _Entry:
     headers: tuple[tuple[str, str], ...]  # (lower-case name, value), exact matches
     answer: str | None
     order: tuple
+    nginx_regex: bool = False  # an ingress-nginx regex location: ordered as the controller orders them
 
     def rank(self) -> tuple:
         host = (0, 0) if self.host and not self.host.startswith("*.") else \
             (1, -len(self.host)) if self.host else (2, 0)
-        return (host, 0 if self.kind == EXACT else 1, -len(self.path),
+        length = location_order(self.path) if self.nginx_regex else (-len(self.path), ())
+        return (host, 0 if self.kind == EXACT else 1, *length,
                 0 if self.method else 1, -len(self.headers), self.order)
 
 
@@ -119,12 +125,7 @@ class KubernetesIndex:
 
 def kubernetes_index(ingresses: Sequence[Ingress], routes: Sequence[HTTPRoute], resolve: Resolver) -> KubernetesIndex:
     """Build the matcher once for a set of routing objects (mesh routes and GRPCRoutes ignored)."""
-    found: list[_Entry] = []
-    for ingress in ingresses:
-        found.extend(_ingress_entries(ingress, resolve))
-    for route in routes:
-        if route.kind == "HTTPRoute" and not is_mesh_route(route):
-            found.extend(_route_entries(route, resolve))
+    found = all_entries(ingresses, routes, resolve)
     # ties in rank keep definition order: exact hosts, wildcards and any host rank apart
     entries = tuple(e for _, e in sorted(enumerate(found), key=lambda ie: (ie[1].rank(), ie[0])))
     exact: dict[str, list[int]] = {}
@@ -146,6 +147,18 @@ def kubernetes_index(ingresses: Sequence[Ingress], routes: Sequence[HTTPRoute], 
         regexes={e.path: re.compile(e.path, re.IGNORECASE) for e in entries if e.kind == REGEX and _compiles(e.path)},
         patterns={e.path: _alb_style_pattern(e.path) for e in entries if e.kind == PATTERN},
     )
+
+
+def all_entries(ingresses: Sequence[Ingress], routes: Sequence[HTTPRoute], resolve: Resolver) -> list[_Entry]:
+    """Every path of every Ingress and match of every HTTPRoute, in definition order."""
+    regex = regex_locations(ingresses)
+    found: list[_Entry] = []
+    for ingress in ingresses:
+        found.extend(_ingress_entries(ingress, resolve, regex))
+    for route in routes:
+        if route.kind == "HTTPRoute" and not is_mesh_route(route):
+            found.extend(_route_entries(route, resolve))
+    return found
 
 
 def _paths(entries: tuple[_Entry, ...], positions: list[int]) -> _Paths:
@@ -236,16 +249,24 @@ def _compiles(text: str) -> bool:
         return False
 
 
-def _ingress_entries(ingress: Ingress, resolve: Resolver) -> list[_Entry]:
+def _ingress_entries(ingress: Ingress, resolve: Resolver, regex: dict[tuple, RegexLocation]) -> list[_Entry]:
+    """`regex`: the ingress-nginx regex locations of the paths on regex hosts (nginx_regex)."""
     entries = []
     for i, rule in enumerate(ingress.rules):
         for j, path in enumerate(rule.paths):
             answer = _answer(resolve, ingress.meta.namespace, [path.backend] if path.backend else [])
+            order = (ingress.meta.namespace, ingress.meta.name, "Ingress", i, j)
+            located = regex.get((ingress.meta.namespace, ingress.meta.name, i, j))
+            if located is not None:  # one entry per location; none when an earlier Ingress owns the path
+                entries += [_Entry(host=rule.host.lower(), single_label=True, kind=REGEX, path=text, method="",
+                                   headers=(), answer=answer, order=(*order, copy), nginx_regex=True)
+                            for copy, text in enumerate(located.texts)]
+                continue
             kind = ingress_path_kind(ingress, path.path_type)
             entries.append(_Entry(
                 host=rule.host.lower(), single_label=True, kind=kind,
                 path=_normal(path.path) if kind == PREFIX else path.path, method="", headers=(), answer=answer,
-                order=(ingress.meta.namespace, ingress.meta.name, "Ingress", i, j)))
+                order=order))
     return entries
 
 

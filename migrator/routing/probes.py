@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from migrator.model.objects import HTTPRoute, Ingress
+from migrator.routing.nginx_regex import regex_servers
 
 NO_BACKEND = "fixed-response:503"  # a route whose backend does not exist: Kubernetes answers 503
 UNMATCHED_HOST = "unmatched.probe.invalid"
@@ -70,14 +71,25 @@ def path_variants(path: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def case_variants(path: str) -> list[str]:
+    """For a path ingress-nginx matches without case (`~*`): below it in another case (`/STATIC/x`)."""
+    base = path.rstrip("/")
+    changed = base.upper() if base.upper() != base else base.lower()
+    return [changed + "/x"] if changed != base else []
+
+
 def probes_for(ingresses: Sequence[Ingress], routes: Sequence[HTTPRoute],
                unmatched_host: str = UNMATCHED_HOST) -> list[Probe]:
     """Probes for every host and path of the routing objects, sorted and without duplicates."""
     by_host: dict[str, set[str]] = {}
     special: set[Probe] = set()
+    regex_hosts = {host for _, host in regex_servers(ingresses)}
     for ingress in ingresses:
         for rule in ingress.rules:
             by_host.setdefault(rule.host, set()).update(probe_path(p.path) for p in rule.paths)
+            if rule.host.lower() in regex_hosts:
+                special |= {Probe(concrete_host(rule.host) if rule.host else "", variant)
+                            for p in rule.paths for variant in case_variants(probe_path(p.path))}
     for route in routes:
         for host in route.hostnames or ("",):
             paths = by_host.setdefault(host, set())

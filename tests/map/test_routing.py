@@ -200,3 +200,81 @@ def test_what_alb_cannot_express_is_a_located_finding(doc, expected):
     mismatches = [f for f in env.findings if f.code == "route.mismatch"]
     assert len(mismatches) == env.route_check.mismatches
     assert all(f.message.startswith("probe GET ") for f in mismatches)
+
+
+# --- ingress-nginx regex hosts: every path is `~* "^<path>"` (ingress-path-matching doc) ---
+
+USE_REGEX = {"nginx.ingress.kubernetes.io/use-regex": "true"}
+MISMATCH, CASE, REGEX_PATH = ("route.mismatch", "error"), ("route.case-insensitive", "warning"), \
+    ("route.regex-path", "warning")
+REGEX_CASES = {
+    "use-regex: a Prefix is the character prefix /static*; other cases still differ": (
+        [ingress("app", [("shop.example.com", [("/static", "Prefix", "api", 80), ("/", "Prefix", "web", 80)])],
+                 annotations=USE_REGEX)],
+        [(11604, ("shop.example.com",), ("/static*",), "api"), (12804, ("shop.example.com",), ("/*",), "web")],
+        [CASE, MISMATCH, MISMATCH, REGEX_PATH], ["/STATIC", "/STATIC/x"]),
+    "use-regex: an Exact path is a prefix too": (
+        [ingress("app", [("shop.example.com", [("/login", "Exact", "api", 80), ("/", "Prefix", "web", 80)])],
+                 annotations=USE_REGEX)],
+        [(11804, ("shop.example.com",), ("/login*",), "api"), (12804, ("shop.example.com",), ("/*",), "web")],
+        [CASE, MISMATCH, MISMATCH, REGEX_PATH], ["/LOGIN", "/LOGIN/x"]),
+    "another Ingress of the host: its Prefix owns path/ and path, as ingress-nginx writes them": (
+        [ingress("plain", [("shop.example.com", [("/static", "Prefix", "api", 80), ("/", "Prefix", "web", 80)])]),
+         ingress("regex", [("shop.example.com", [("/v1", "Prefix", "v1", 80)])], annotations=USE_REGEX)],
+        [(11404, ("shop.example.com",), ("/static/*",), "api"), (11604, ("shop.example.com",), ("/static*",), "api"),
+         (12404, ("shop.example.com",), ("/v1*",), "v1"), (12804, ("shop.example.com",), ("/*",), "web")],
+        [CASE, CASE, MISMATCH, MISMATCH, MISMATCH, MISMATCH, REGEX_PATH], ["/STATIC", "/STATIC/x", "/V1", "/V1/x"]),
+    "rewrite-target implies regex for the host": (
+        [ingress("plain", [("shop.example.com", [("/", "Prefix", "web", 80)])]),
+         ingress("rw", [("shop.example.com", [("/api", "Prefix", "api", 80)])],
+                 annotations={"nginx.ingress.kubernetes.io/rewrite-target": "/"})],
+        [(12204, ("shop.example.com",), ("/api*",), "api"), (12804, ("shop.example.com",), ("/*",), "web")],
+        [CASE, MISMATCH, MISMATCH, ("route.rewrite-target", "error")], ["/API", "/API/x"]),
+    "the same path and type again: the first Ingress keeps it, no rule for the second": (
+        [ingress("a", [("shop.example.com", [("/x", "Exact", "api", 80)])]),
+         ingress("b", [("shop.example.com", [("/x", "Prefix", "web", 80), ("/x", "Exact", "v1", 80)])]),
+         ingress("c", [("shop.example.com", [("/", "Prefix", "web", 80)])], annotations=USE_REGEX)],
+        [(12404, ("shop.example.com",), ("/x/*",), "web"), (12604, ("shop.example.com",), ("/x*",), "api"),
+         (12804, ("shop.example.com",), ("/*",), "web")],
+        [CASE, CASE, ("route.conflict", "info"), MISMATCH, REGEX_PATH], ["/X"]),
+}
+
+
+@pytest.mark.parametrize("name", REGEX_CASES)
+def test_regex_hosts(name):
+    docs, rules, findings, mismatched = REGEX_CASES[name]
+    env = plan(*BASE, *docs)
+    assert rules_of(env) == rules
+    assert codes(env, "route") == findings
+    assert sorted(f.message.split()[2].split("shop.example.com")[1].rstrip(":") for f in env.findings
+                  if f.code == "route.mismatch") == mismatched
+    assert env.route_check.mismatches == len(mismatched)
+
+
+def test_reproduction_through_the_cli(tmp_path):
+    """The user trial: use-regex, /static (Prefix) -> a, / (Prefix) -> b."""
+    import yaml
+
+    from tests.conftest import run_cli
+    from tests.routing.estates import yaml_line
+
+    docs = (*backend("a"), *backend("b"),
+            ingress("app", [("app.example.com", [("/static", "Prefix", "a", 80), ("/", "Prefix", "b", 80)])],
+                    annotations=USE_REGEX))
+    (tmp_path / "app.yaml").write_text(yaml.safe_dump_all(docs, sort_keys=False))
+    result = run_cli("plan", "app.yaml", "-o", "plan.yaml", "--format", "json", cwd=tmp_path)
+    assert result.code == 1, result.stderr  # errors: the route self-check found probes that differ
+    [env] = yaml.safe_load((tmp_path / "plan.yaml").read_text())["environments"]
+    [lb] = env["load_balancers"]
+    assert [(r["conditions"]["path_patterns"], r["service"]) for r in lb["rules"]] == [
+        (["/static*"], "a"), (["/*"], "b")]
+    static = yaml_line(docs, "path: /static")
+    found = [(f["code"], f["line"], f["message"]) for f in yaml.safe_load(result.stdout)["environments"][0]["findings"]
+             if f["code"].startswith("route.")]
+    assert sorted((code, line) for code, line, _ in found) == [
+        ("route.case-insensitive", static), ("route.mismatch", static), ("route.mismatch", static),
+        ("route.regex-path", yaml_line(docs, "kind: Ingress") - 1)]
+    assert sorted(m.split(":")[0] for c, _, m in found if c == "route.mismatch") == [
+        "probe GET app.example.com/STATIC", "probe GET app.example.com/STATIC/x"]
+    [case] = [m for c, _, m in found if c == "route.case-insensitive"]
+    assert "/staticx and /STATIC/x match it too" in case and "ALB path patterns are case-sensitive" in case

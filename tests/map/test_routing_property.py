@@ -72,3 +72,26 @@ def test_http_routes_and_ingresses_together(generated_routes, generated_ingresse
     for probe in probes_for(ctx.estate.ingresses, ctx.estate.routes):
         assert kubernetes_backend(index, probe) == load_balancer_backend(env.load_balancers, probe), str(probe)
     assert env.route_check.mismatches == 0
+
+
+lower_paths = st.lists(st.sampled_from(["a", "b", "ab", "v1"]), max_size=3).map(lambda parts: "/" + "/".join(parts))
+regex_ingresses = st.lists(st.tuples(
+    st.lists(st.tuples(st.sampled_from(HOSTS), st.lists(st.tuples(
+        lower_paths.flatmap(lambda p: st.sampled_from([p, p + "/"]) if p != "/" else st.just(p)),
+        st.sampled_from(["Prefix", "Exact", "ImplementationSpecific"]), st.sampled_from(SERVICES)),
+        min_size=1, max_size=4)), min_size=1, max_size=2), st.booleans()), min_size=1, max_size=3)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(regex_ingresses)
+def test_ingress_nginx_regex_hosts_differ_only_in_case(generated):
+    """On regex hosts ALB reproduces every lower-case request; only other spellings may differ."""
+    docs = [ingress(f"ing{i}", [(host, [(p, kind, svc, 80) for p, kind, svc in ps]) for host, ps in spec],
+                    annotations={"nginx.ingress.kubernetes.io/use-regex": "true"} if regex else None)
+            for i, (spec, regex) in enumerate(generated)]
+    ctx = context(*BASE, *docs)
+    env = map_environment(ctx)
+    index = kubernetes_index(ctx.estate.ingresses, ctx.estate.routes, Endpoints(ctx, env).weights)
+    for probe in probes_for(ctx.estate.ingresses, ctx.estate.routes):
+        if probe.path == probe.path.lower():
+            assert kubernetes_backend(index, probe) == load_balancer_backend(env.load_balancers, probe), str(probe)

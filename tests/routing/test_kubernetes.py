@@ -1,5 +1,7 @@
 """The Kubernetes matcher against the Ingress and Gateway API path/host rules, one rule per case."""
 
+import copy
+
 import pytest
 
 from migrator.routing import NO_BACKEND, Probe, kubernetes_backend, kubernetes_index
@@ -77,11 +79,73 @@ def test_missing_backend_answers_503():
     ({}, "alb", "/foo/*", "/foo", False),
     ({"nginx.ingress.kubernetes.io/use-regex": "true"}, "nginx", "/api(/|$)(.*)", "/API/x", True),
     ({"nginx.ingress.kubernetes.io/use-regex": "true"}, "nginx", "/api(/|$)(.*)", "/apix", False),
+    ({"nginx.ingress.kubernetes.io/use-regex": "true"}, "alb", "/api*", "/API", False),  # not an nginx Ingress
+    ({"nginx.ingress.kubernetes.io/rewrite-target": "/"}, "nginx", "/api/.*", "/API/x", True),
 ])
 def test_implementation_specific(annotations, class_name, path, request_path, matches):
     doc = ingress("i", [("a.example.com", [(path, "ImplementationSpecific", "svc", 80)])],
                   annotations=annotations, class_name=class_name)
     assert kubernetes_backend(index_for(doc), Probe("a.example.com", request_path)) == ("svc" if matches else None)
+
+
+REGEX = {"nginx.ingress.kubernetes.io/use-regex": "true"}
+STATIC = ingress("app", [("app.example.com", [("/static", "Prefix", "a", 80), ("/", "Prefix", "b", 80),
+                                              ("/login", "Exact", "c", 80)])], annotations=REGEX)
+OTHER = ingress("plain", [("app.example.com", [("/img", "Prefix", "d", 80)])])
+REWRITE = ingress("rw", [("app.example.com", [("/api", "Prefix", "e", 80)])],
+                  annotations={"nginx.ingress.kubernetes.io/rewrite-target": "/"})
+DOC_PRIORITY = (  # ingress-path-matching "Path Priority" (v1beta1: no pathType, ImplementationSpecific)
+    ingress("test-ingress-1", [("test.com", [("/foo/bar", "ImplementationSpecific", "service1", 80),
+                                             ("/foo/bar/", "ImplementationSpecific", "service2", 80)])]),
+    ingress("test-ingress-2", [("test.com", [("/foo/bar/(.+)", "ImplementationSpecific", "service3", 80)])],
+            annotations={"nginx.ingress.kubernetes.io/rewrite-target": "/$1"}))
+DOC_WARNING = ingress("test-ingress-3", [("test.com", [("/foo/bar/bar", "Prefix", "exact", 80),  # "Warning"
+                                                       ("/foo/bar/[A-Z0-9]{3}", "ImplementationSpecific", "re", 80)])],
+                      annotations=REGEX)
+
+
+def as_prefix(doc):
+    doc = copy.deepcopy(doc)
+    for rule in doc["spec"]["rules"]:
+        for path in rule["http"]["paths"]:
+            path["pathType"] = "Prefix"
+    return doc
+
+
+@pytest.mark.parametrize("docs, host, path, expected", [
+    ((STATIC,), "app.example.com", "/static", "a"),
+    ((STATIC,), "app.example.com", "/static/x", "a"),
+    ((STATIC,), "app.example.com", "/staticfoo", "a"),  # ~* "^/static": a character prefix
+    ((STATIC,), "app.example.com", "/STATIC/x", "a"),  # without case
+    ((STATIC,), "app.example.com", "/Static", "a"),
+    ((STATIC,), "app.example.com", "/stat", "b"),
+    ((STATIC,), "app.example.com", "/login/x", "c"),  # an Exact path is a prefix regex there
+    ((STATIC,), "app.example.com", "/LOGINS", "c"),
+    ((STATIC,), "other.example.com", "/static", None),  # other hosts are not regex hosts
+    ((STATIC, OTHER), "app.example.com", "/imgs", "d"),  # another Ingress of the host: its paths too
+    ((STATIC, OTHER), "app.example.com", "/IMG/x", "d"),
+    ((OTHER,), "app.example.com", "/imgs", None),  # without a regex Ingress: Prefix semantics
+    ((REWRITE,), "app.example.com", "/API/v1", "e"),  # rewrite-target implies regex
+    ((REWRITE,), "app.example.com", "/apix", "e"),
+    (DOC_PRIORITY, "test.com", "/foo/bar/1", "service3"),
+    (DOC_PRIORITY, "test.com", "/foo/bar/", "service2"),
+    (DOC_PRIORITY, "test.com", "/foo/bar", "service1"),
+    # the same with pathType Prefix: /foo/bar also owns the location /foo/bar/, defined before service2's
+    ((as_prefix(DOC_PRIORITY[0]), DOC_PRIORITY[1]), "test.com", "/foo/bar/", "service1"),
+    ((DOC_WARNING,), "test.com", "/foo/bar/bar", "re"),  # the longer regex first, not the exact text
+])
+def test_ingress_nginx_regex_hosts(docs, host, path, expected):
+    assert kubernetes_backend(index_for(*docs), Probe(host, path)) == expected
+
+
+def test_same_path_and_type_on_a_regex_host_the_first_ingress_keeps_it():
+    first = ingress("a", [("app.example.com", [("/x", "Exact", "a", 80)])])
+    second = ingress("b", [("app.example.com", [("/x", "Prefix", "b", 80)])])
+    regex = ingress("c", [("app.example.com", [("/y", "Prefix", "c", 80)])], annotations=REGEX)
+    index = index_for(first, second, regex)
+    # b's Prefix has no Exact copy (a's Exact /x exists): /x/ and below go to b, the rest of ^/x to a
+    assert [kubernetes_backend(index, Probe("app.example.com", p)) for p in ("/x", "/xy", "/x/", "/X/z")] == \
+        ["a", "a", "b", "b"]
 
 
 ROUTE = http_route("r", ["shop.example.com", "*.example.org"], [
@@ -118,17 +182,14 @@ def test_mesh_routes_are_not_north_south():
 
 from hypothesis import example, given, settings, strategies as st  # noqa: E402
 
-from migrator.routing.kubernetes import (  # noqa: E402
-    _Entry, _ingress_entries, _request_matches, _route_entries, _wildcard_covers, is_mesh_route)
+from migrator.routing.kubernetes import _Entry, _request_matches, _wildcard_covers, all_entries  # noqa: E402
 from migrator.routing.probes import probes_for  # noqa: E402
 
 
 def plain_scan(index, estate, probe):
     """The definition: of every entry whose host covers the request and whose path, method and
     headers match, the best-ranked answers (ties: the first defined); else the default."""
-    entries = [e for i in estate.ingresses for e in _ingress_entries(i, resolve)]
-    entries += [e for r in estate.routes if r.kind == "HTTPRoute" and not is_mesh_route(r)
-                for e in _route_entries(r, resolve)]
+    entries = all_entries(estate.ingresses, estate.routes, resolve)
     host = probe.host.split(":", 1)[0].lower().rstrip(".")
     covering = [e for e in entries if not e.host or e.host == host
                 or (e.host.startswith("*.") and _wildcard_covers(e, host))]
@@ -139,7 +200,7 @@ def plain_scan(index, estate, probe):
 HOST_NAMES = ["", "a.example.com", "A.example.com", "*.example.com", "x.a.example.com", "*.a.example.com", "b.org"]
 SEGMENTS = ["a", "b", "ab", "A", "v1"]
 paths = st.lists(st.sampled_from(SEGMENTS), max_size=3).map(lambda parts: "/" + "/".join(parts)) \
-    .flatmap(lambda p: st.sampled_from([p, p + "/", p + "*", p + "?", p + "(/|$)(.*)", p + "$"]))
+    .flatmap(lambda p: st.sampled_from([p, p + "/", p + "*", p + "?", p + "(/|$)(.*)", p + "$", p.upper()]))
 ingress_docs = st.builds(
     lambda i, style, rules, default: ingress(
         f"ing{i}", rules, class_name="alb" if style == "alb" else "nginx", default=default,

@@ -44,3 +44,14 @@ def test_path_variants():
 ])
 def test_answer_is_canonical(pairs, expected):
     assert answer_for(pairs) == expected
+
+
+@pytest.mark.parametrize("annotations, expected", [
+    ({"nginx.ingress.kubernetes.io/use-regex": "true"}, ["/", "/STATIC", "/STATIC/x", "/static", "/static/",
+                                                          "/static/x", "/staticx", "/x"]),
+    (None, ["/", "/STATIC", "/static", "/static/", "/static/x", "/staticx", "/x"]),  # case variants only for regex
+])
+def test_regex_hosts_get_probes_in_another_case_below_each_path(annotations, expected):
+    estate = context(ingress("i", [("app.example.com", [("/static", "Prefix", "a", 80), ("/", "Prefix", "b", 80)])],
+                             annotations=annotations)).estate
+    assert sorted(p.path for p in probes_for(estate.ingresses, estate.routes) if p.host == "app.example.com") == expected

@@ -12,6 +12,7 @@ from migrator.map.routes.backends import Endpoints
 from migrator.map.routes.entries import partition_of, route_entries
 from migrator.plan.model import EnvironmentPlan, RouteCheck
 from migrator.routing import Probe, alb_index, kubernetes_backend, kubernetes_index, probes_for
+from migrator.routing.kubernetes import REGEX
 from migrator.routing.probes import probe_path
 
 MAX_REPORTED = 25
@@ -65,11 +66,18 @@ def _name(answer: str | None) -> str:
 
 
 def _where(estate, entries, probe: Probe | None) -> SourceRef:
+    """The route whose literal path is the longest prefix of the probe's (without case for a
+    case-insensitive regex), else the first routing object."""
+    best: tuple[int, SourceRef] | None = None
     for entry in entries:
         host_ok = not entry.hosts or any(h == probe.host.lower() or (h.startswith("*.") and
                                                                     probe.host.lower().endswith(h[1:]))
                                          for h in entry.hosts)
-        if host_ok and probe.path.startswith(probe_path(entry.path).rstrip("/") or "/"):
-            return entry.source
+        literal = probe_path(entry.path).rstrip("/") or "/"
+        sent, literal = (probe.path.lower(), literal.lower()) if entry.kind == REGEX else (probe.path, literal)
+        if host_ok and sent.startswith(literal) and (best is None or len(literal) > best[0]):
+            best = (len(literal), entry.source)
+    if best is not None:
+        return best[1]
     first = (*estate.ingresses, *estate.routes)
     return first[0].source if first else SourceRef("")

@@ -4,12 +4,14 @@ express are raised here, located at the path or match they concern."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from migrator import data
 from migrator.findings import Finding, SourceRef, error, info, warning
 from migrator.model.objects import BackendRef, Estate, HTTPRoute, Ingress
 from migrator.routing.kubernetes import EXACT, PREFIX, REGEX, ingress_path_kind, is_mesh_route, regex_enabled
+from migrator.routing.nginx_regex import RegexLocation, regex_locations
 
 SCHEME = "alb.ingress.kubernetes.io/scheme"
 HEALTHCHECK_PATH = "alb.ingress.kubernetes.io/healthcheck-path"
@@ -44,8 +46,9 @@ def route_entries(estate: Estate) -> tuple[list[RouteEntry], list[Finding]]:
     entries: list[RouteEntry] = []
     findings: list[Finding] = []
     ingresses = sorted(estate.ingresses, key=lambda i: (i.meta.namespace, i.meta.name))
+    regex = regex_locations(ingresses)
     for ingress in ingresses:
-        found, notes = ingress_entries(ingress)
+        found, notes = ingress_entries(ingress, regex)
         entries.extend(found)
         findings.extend(notes)
     findings.extend(annotations_not_carried(ingresses))
@@ -60,27 +63,58 @@ def prefix_path(path: str) -> str:
     return "/" + "/".join(part for part in path.split("/") if part)
 
 
-def ingress_entries(ingress: Ingress) -> tuple[list[RouteEntry], list[Finding]]:
+def ingress_entries(ingress: Ingress, regex: dict[tuple, RegexLocation] | None = None,
+                    ) -> tuple[list[RouteEntry], list[Finding]]:
+    """`regex`: the ingress-nginx regex locations of the paths on regex hosts (nginx_regex)."""
     findings = annotation_findings(ingress)
     entries = []
     what = f"Ingress {ingress.meta.key}"
     for i, rule in enumerate(ingress.rules):
         for j, path in enumerate(rule.paths):
-            kind = ingress_path_kind(ingress, path.path_type)
+            located = (regex or {}).get((ingress.meta.namespace, ingress.meta.name, i, j))
+            kind = ingress_path_kind(ingress, path.path_type, regex_host=located is not None)
             if path.backend is None:
                 findings.append(warning("route.resource-backend", f"{what} path {path.path} has a resource backend, "
                                         "which ECS cannot serve; the ALB answers 503 there", path.source))
             if path.path_type == "ImplementationSpecific" and kind != REGEX:
                 findings.append(_implementation_specific(what, path.path, kind, path.source))
-            entries.append(RouteEntry(
-                partition=partition_of(ingress.meta.annotations),
-                hosts=(rule.host.lower(),) if rule.host else (), kind=kind,
-                path=prefix_path(path.path) if kind == PREFIX else path.path, methods=(), headers=(),
-                backends=(path.backend,) if path.backend else (), namespace=ingress.meta.namespace,
-                order=(ingress.meta.namespace, ingress.meta.name, "Ingress", i, j), source=path.source,
-                origin=f"{what} {rule.host or '*'}{path.path} ({path.path_type})",
-                health_check_path=ingress.meta.annotations.get(HEALTHCHECK_PATH, "")))
+            if located is not None:
+                findings.extend(_regex_host_findings(what, rule.host, path, located))
+            texts = located.texts if located is not None else (path.path,)
+            for copy, text in enumerate(texts):  # a Prefix path can own two regex locations
+                entries.append(RouteEntry(
+                    partition=partition_of(ingress.meta.annotations),
+                    hosts=(rule.host.lower(),) if rule.host else (), kind=kind,
+                    path=prefix_path(text) if kind == PREFIX else text, methods=(), headers=(),
+                    backends=(path.backend,) if path.backend else (), namespace=ingress.meta.namespace,
+                    order=(ingress.meta.namespace, ingress.meta.name, "Ingress", i, j, *((copy,) if located else ())),
+                    source=path.source, origin=f"{what} {rule.host or '*'}{path.path} ({path.path_type})",
+                    health_check_path=ingress.meta.annotations.get(HEALTHCHECK_PATH, "")))
     return entries, findings
+
+
+_REGEX_SPECIAL = re.compile(r"[\\^$.*+?()\[\]{}|]")
+
+
+def _regex_host_findings(what: str, host: str, path, located: RegexLocation) -> list[Finding]:
+    """Paths ingress-nginx writes as case-insensitive regexes because of their host
+    (https://kubernetes.github.io/ingress-nginx/user-guide/ingress-path-matching/)."""
+    where = f"{what} path {path.path} ({path.path_type}) on host {host or '*'}"
+    if not located.texts:
+        return [info("route.conflict", f"{where} repeats a path Ingress {located.kept_by} already defines with that "
+                     "pathType; ingress-nginx keeps the first, so no rule is planned for it", path.source)]
+    text = located.texts[-1]
+    base = text.rstrip("/")
+    if not base or _REGEX_SPECIAL.search(text):
+        return []  # `/` matches every path in any case; a real regex: route.regex-closest says how it is planned
+    exact = " (an Exact path included: it matches as a prefix there)" if path.path_type == EXACT else ""
+    return [warning("route.case-insensitive",
+                    f"{where}: Ingress {located.cause} turns on ingress-nginx regex paths for this host (use-regex or "
+                    f"rewrite-target), so Kubernetes matches it as the case-insensitive regex ^{text}{exact}: "
+                    f"{base}x and {base.upper()}/x match it too. The planned ALB rule {text}* matches "
+                    f"{base}x but not {base.upper()}/x: ALB path patterns are case-sensitive. If clients "
+                    "send other spellings, add rules for them or make the service redirect them; if the host does "
+                    "not need regex paths, remove use-regex/rewrite-target from its Ingresses", path.source)]
 
 
 def _implementation_specific(what: str, path: str, kind: str, source: SourceRef) -> Finding:

@@ -2,8 +2,10 @@
 weighted targets, and splits that keep every rule within the ALB condition quotas.
 
 Prefix `/foo` becomes [`/foo`, `/foo/*`] (whole path elements), `/` becomes `/*`, Exact `/foo`
-becomes [`/foo`], a character prefix `/foo` becomes [`/foo*`]. A path ALB cannot express is a
-located finding and no rule, never a silent guess."""
+becomes [`/foo`], a character prefix `/foo` becomes [`/foo*`]. On an ingress-nginx regex host
+every path is the regex `^/foo` (migrator.routing.nginx_regex), planned as [`/foo*`]: the same
+paths but with case (route.case-insensitive). A path ALB cannot express is a located finding and
+no rule, never a silent guess."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from migrator.map.routes.backends import Endpoint, Endpoints
 from migrator.map.routes.entries import RouteEntry
 from migrator.routing.kubernetes import CHAR_PREFIX, EXACT, PATTERN, PREFIX, REGEX
 
+_REGEX_SPECIAL = re.compile(r"[\\^$.*+?()\[\]{}|]")
 _PATH_OK = re.compile(r"[A-Za-z0-9_.$/~\"'@:+&-]*")
 _HOST_OK = re.compile(r"(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]+")
 # ingress-nginx regex idioms that are a prefix in disguise: (tail, kind of the literal part)
@@ -63,7 +66,7 @@ def drafts_for(entry: RouteEntry, endpoints: Endpoints, host_map: dict[str, str]
     if values is None:
         return [], [_inexpressible(entry)]
     paths, kind, length = values
-    if entry.kind == REGEX:
+    if entry.kind == REGEX and _REGEX_SPECIAL.search(entry.path):  # literal ones: route.case-insensitive
         findings.append(warning("route.regex-closest", f"{entry.origin}: regex planned as {kind} {paths} (case-"
                                 "sensitive, unlike ingress-nginx); check that the service needs nothing else",
                                 entry.source))
