@@ -95,7 +95,8 @@ def plan(
     progress, tick = loading_progress()
     options = api.PlanOptions(paths=tuple(paths or ()), environments=tuple(env), config=config,
                               helm_bin=helm_bin, size_from=size_from.value, stateful_as_service=stateful_as_service,
-                              from_cluster=from_cluster, context=context, namespace=namespace)
+                              from_cluster=from_cluster, context=context, namespace=namespace,
+                              skip_files=(out_path,))
     if ledger is not None:
         options = dataclasses.replace(options, ledger_detail=True)
     try:

@@ -1,8 +1,10 @@
 """Files migrate writes or reads as settings are never Kubernetes input.
 
 `migrate plan .` writes migration-plan.yaml (and maybe a ledger) into the folder it reads, so a
-second run would otherwise plan last run's plan: re-planning must give the same plan. Each such
-file is skipped with an info finding naming it, so nothing disappears without a word.
+second run would otherwise plan last run's plan: re-planning must give the same plan, byte for
+byte, so files recognised as migrate's own (by this run's paths, name or first lines) are skipped
+without a finding. A document in migrate's API group inside some other file (a plan pasted into
+a manifest) is skipped with an info finding naming its line.
 """
 
 from __future__ import annotations
@@ -33,11 +35,6 @@ def written_by_migrate(path: str, text: str, skip: Iterable[str] = ()) -> str | 
     if head.lstrip().startswith("{") and all(mark in head for mark in LEDGER_HEAD):
         return "a coverage ledger"
     return None
-
-
-def skipped_file(path: str, what: str) -> Finding:
-    return info("load.migrator-file", f"{os.path.basename(path)} is {what}, not a Kubernetes manifest; skipped",
-                SourceRef(display_path(path), 1))
 
 
 def migrator_document(data: Any) -> str | None:

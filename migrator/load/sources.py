@@ -20,7 +20,7 @@ from migrator.config import EnvironmentConfig, HelmSource, ProjectConfig
 from migrator.findings import Finding, InputError, SourceRef, info, warning
 from migrator.load.documents import Document, parse_yaml
 from migrator.load.overlays import choose_overlays, overlapping_overlays
-from migrator.load.own_files import migrator_document, skipped_document, skipped_file, written_by_migrate
+from migrator.load.own_files import migrator_document, skipped_document, written_by_migrate
 from migrator.model.build import kubernetes_identity
 
 MANIFEST_EXTENSIONS = (".yaml", ".yml", ".json")
@@ -207,9 +207,8 @@ def _raw_file(path: str, own_files: tuple[str, ...]) -> tuple[list[Document], li
             text = fh.read()
     except UnicodeDecodeError:
         raise InputError("load.not-text", "file is not UTF-8 text; remove it or fix its encoding", path) from None
-    what = written_by_migrate(path, text, own_files)
-    if what:  # checked before parsing: a ledger of a large estate is megabytes of JSON
-        return [], [skipped_file(path, what)]
+    if written_by_migrate(path, text, own_files):  # before parsing: a large ledger is megabytes of JSON
+        return [], []  # our own output: re-planning must give the same plan, so no finding about it
     return list(parse_yaml(text, path)), []
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from migrator.findings import SourceRef
-from migrator.load.own_files import migrator_document, skipped_file, written_by_migrate
+from migrator.load.own_files import migrator_document, written_by_migrate
 
 PLAN = "# Migration plan written by `migrate plan`. Review it\napiVersion: migrator/v1\nkind: MigrationPlan\n"
 LEDGER = '{\n  "project": "app",\n  "classes": ["mapped", "approximated", "dropped", "needs-decision"],\n'
@@ -40,9 +39,3 @@ def test_written_by_migrate(path, text, skip, expected):
 def test_migrator_document(data, expected):
     assert migrator_document(data) == expected
 
-
-def test_skipped_file_names_the_file_at_line_1():
-    finding = skipped_file("/nowhere/migration-plan.yaml", "a migration plan")
-    assert (finding.code, str(finding.severity), finding.source, finding.message) == (
-        "load.migrator-file", "info", SourceRef("/nowhere/migration-plan.yaml", 1),
-        "migration-plan.yaml is a migration plan, not a Kubernetes manifest; skipped")
