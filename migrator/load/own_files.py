@@ -15,7 +15,9 @@ from typing import Any, Iterable
 from migrator.findings import Finding, SourceRef, display_path, info
 
 API_GROUP = "migrator"  # apiVersion migrator/v1: the plan (MigrationPlan) and migrate.yaml (Project)
-NAMES = {"migrate.yaml": "the project file", ".migrator-manifest.json": "the manifest `migrate emit` writes"}
+# Only names nobody else uses: a `migrate.yaml` may be someone's database-migration Job, so the
+# project file is skipped as this run's --config/found file or by its apiVersion, not by name.
+NAMES = {".migrator-manifest.json": "the manifest `migrate emit` writes"}
 PLAN_HEADER = "# Migration plan written by `migrate plan`"
 LEDGER_HEAD = ('"project":', '"classes": ["mapped"')  # the first lines of ledger.json
 HEAD = 400  # characters enough to recognise a header

@@ -14,7 +14,8 @@ LEDGER = '{\n  "project": "app",\n  "classes": ["mapped", "approximated", "dropp
     ("/in/migration-plan.yaml", PLAN, (), "a migration plan"),
     ("/in/renamed.yaml", "\ufeff" + PLAN, (), "a migration plan"),
     ("/in/L/ledger.json", LEDGER, (), "a coverage ledger"),
-    ("/in/migrate.yaml", "apiVersion: migrator/v1\nkind: Project\n", (), "the project file"),
+    ("/in/migrate.yaml", "apiVersion: migrator/v1\nkind: Project\n", (), None),  # by its apiVersion, later
+    ("/in/db/migrate.yaml", "apiVersion: batch/v1\nkind: Job\n", (), None),  # a DB migration job
     ("/in/out/.migrator-manifest.json", '{"files": {}}', (), "the manifest `migrate emit` writes"),
     ("/in/plan.yaml", "apiVersion: v1\nkind: ConfigMap\n", ("/in/plan.yaml",), "an input or output file of this run"),
     ("/in/sub/../plan.yaml", "", ("/in/plan.yaml",), "an input or output file of this run"),

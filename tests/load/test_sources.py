@@ -203,6 +203,8 @@ def test_migrates_own_files_and_other_yaml_are_skipped_with_findings(tmp_path):
          "MigrationPlan (migrator/v1) is migrate's own file format, not a Kubernetes object; skipped"),
         ("/docker-compose.yml", 1, "load.not-kubernetes", "info", "YAML document without apiVersion and kind is "
          "not a Kubernetes object (top-level keys: version, services, volumes, networks, ...); skipped"),
+        ("/migrate.yaml", 1, "load.migrator-file", "info",
+         "Project (migrator/v1) is migrate's own file format, not a Kubernetes object; skipped"),
         ("/values.yaml", 1, "load.not-kubernetes", "info", "YAML document without apiVersion and kind is "
          "not a Kubernetes object (top-level keys: replicaCount, image); skipped"),
     ]
@@ -223,3 +225,14 @@ def test_only_migrates_own_files_is_an_empty_input(tmp_path):
     with pytest.raises(InputError) as exc:
         load_documents([str(tmp_path)], config, config.environments[0])
     assert exc.value.code == "load.empty"
+
+
+def test_a_migrate_yaml_that_is_not_the_project_file_is_kubernetes_input(tmp_path):
+    (tmp_path / "db").mkdir()
+    (tmp_path / "db" / "migrate.yaml").write_text(
+        "apiVersion: batch/v1\nkind: Job\nmetadata: {name: db-migrate}\n"
+        "spec:\n  template:\n    spec:\n      containers: [{name: m, image: flyway:10}]\n")
+    config = default_config([str(tmp_path)])
+    docs, findings = load_documents([str(tmp_path)], config, config.environments[0])
+    assert [(d.data["kind"], d.data["metadata"]["name"]) for d in docs] == [("Job", "db-migrate")]
+    assert findings == []
