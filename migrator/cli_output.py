@@ -19,8 +19,9 @@ from migrator.findings import InputError, Severity
 
 # Piped output (CI logs, `> plan.md`) is not squeezed into 80 columns: tables get room and
 # text lines are never broken (Markdown tables and JSON must survive a redirect).
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200)
-err = Console(stderr=True, soft_wrap=True)
+# emoji=False: rich would turn `file.yaml:100:` into an emoji code.
+out = Console(soft_wrap=True, emoji=False, width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200)
+err = Console(stderr=True, soft_wrap=True, emoji=False)
 
 
 class OutputLevel:

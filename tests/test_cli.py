@@ -51,3 +51,15 @@ def test_counted_verbose_is_accepted_before_and_after_the_command(tmp_path):
     result = run_cli("-vv", "plan", "--dry-run", "-vvv", "--fail-on", "nonsense", cwd=tmp_path)
     assert (result.code, result.stderr.strip()) == (
         2, "--fail-on: unknown severity 'nonsense': use info, warning or error")
+
+
+def test_findings_at_line_100_keep_their_location_in_table_output(tmp_path):
+    # rich's emoji codes would print `app.yaml:100:` as `app.yaml💯`
+    padding = "#\n" * 90
+    (tmp_path / "app.yaml").write_text(padding + (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n"
+        "  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n"
+        "      - {name: web, image: 'nginx:1.27'}\n"))
+    result = run_cli("plan", "app.yaml", "--dry-run", cwd=tmp_path)
+    assert "app.yaml:100: size.no-resources" in result.stdout, result.stdout
+    assert "\U0001f4af" not in result.stdout

@@ -20,9 +20,16 @@ def port_mapping_name(container: str, port_name: str, port: int) -> str:
     return name[:64]
 
 
+# Istio protocol selection: a port named https-*, tls-*, tcp-*, mongo-* ... carries TLS or
+# another protocol; HTTP parsing by the proxy would break it.
+OPAQUE_PREFIXES = ("https", "tls", "tcp", "udp", "mongo", "mysql", "redis")
+
+
 def app_protocol_for(port_name: str, port: int, hint: str = "") -> str:
     """Service Connect app protocol from the port's name or appProtocol (Istio naming rules)."""
     text = (hint or port_name).lower()
+    if text.startswith(OPAQUE_PREFIXES):  # TLS or another protocol: Service Connect must not parse it as HTTP
+        return ""
     if text.startswith("grpc") or text.endswith("grpc") or text == "kubernetes.io/h2c":
         return "grpc"
     if text.startswith("http2") or text == "h2c":

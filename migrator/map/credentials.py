@@ -16,9 +16,12 @@ from migrator.model.objects import EnvVar
 
 # Word sequences a credential's name ends with (see looks_like_credential).
 CREDENTIAL_TERMS = (
-    ("PASSWORD",), ("PASSWD",), ("PASSPHRASE",), ("SECRET",), ("SECRET", "KEY"), ("TOKEN",),
+    ("PASSWORD",), ("PASSWD",), ("PASS",), ("PASSPHRASE",), ("SECRET",), ("SECRET", "KEY"), ("TOKEN",),
     ("API", "KEY"), ("APIKEY",), ("ACCESS", "KEY"), ("PRIVATE", "KEY"), ("CREDENTIAL",),
+    ("SECRET", "KEY", "BASE"), ("ENCRYPTION", "KEY"), ("SIGNING", "KEY"),
 )
+# Switches and numbers are settings about a credential (ALLOW_EMPTY_PASSWORD=yes), not one.
+_NOT_A_SECRET = re.compile(r"^(true|false|yes|no|on|off|y|n|\d{1,3})$", re.IGNORECASE)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SEPARATORS = re.compile(r"[_.\-]+")
 _ONLY_REFERENCES = re.compile(r"^(\$\([-._a-zA-Z0-9]+\))+$")
@@ -34,7 +37,8 @@ def looks_like_credential(name: str) -> bool:
 
     Words are split at `_`, `-`, `.` and camelCase humps, case-insensitively, and the name must
     *end* with one of CREDENTIAL_TERMS: DB_PASSWORD, API_TOKEN, CLIENT_SECRET, SECRET_KEY,
-    STRIPE_API_KEY, OPENAI_APIKEY, AWS_SECRET_ACCESS_KEY, SSH_PRIVATE_KEY, dbPassword.
+    STRIPE_API_KEY, OPENAI_APIKEY, AWS_SECRET_ACCESS_KEY, SSH_PRIVATE_KEY, dbPassword, DB_PASS,
+    SECRET_KEY_BASE (Rails), DATA_ENCRYPTION_KEY, JWT_SIGNING_KEY.
     Ending with the term is what tells a credential from a setting *about* one, which names
     where or what the credential is: TOKEN_URL, SECRET_NAME, PASSWORD_FILE, PRIVATE_KEY_PATH,
     AWS_ACCESS_KEY_ID (an identifier, not the secret half), TOKEN_TTL, PASSWORD_MIN_LENGTH.
@@ -47,11 +51,15 @@ def looks_like_credential(name: str) -> bool:
 
 def holds_literal_credential(var: EnvVar) -> bool:
     """A literal `value:` (no valueFrom) that is not empty, under a credential-like name. A value
-    made only of $(NAME) references copies other variables; those are checked by their own names."""
+    made only of $(NAME) references copies other variables; those are checked by their own names.
+    A boolean or a small number is a switch about a credential (ALLOW_EMPTY_PASSWORD=yes,
+    REQUIRE_PASSWORD=true, TOKEN=0), not one."""
     value = var.value
     if value is None or var.config_map or var.secret or var.field_ref or var.resource_field_ref:
         return False
-    return bool(value.strip()) and not _ONLY_REFERENCES.match(value) and looks_like_credential(var.name)
+    text = value.strip()
+    return (bool(text) and not _ONLY_REFERENCES.match(text) and not _NOT_A_SECRET.match(text)
+            and looks_like_credential(var.name))
 
 
 def plaintext_credential_findings(where: str, variables: Iterable[EnvVar]) -> list[Finding]:

@@ -1,4 +1,4 @@
-"""Rewrite cluster DNS names in container environment values and arguments to Service Connect
+"""Rewrite cluster DNS names in container environment values, command and arguments to Service Connect
 client aliases (`payout-service.default.svc:3014` -> `payout-service:3014`), recording every
 rewrite with the location of the value (the env entry or the ConfigMap key it came from)."""
 
@@ -49,9 +49,10 @@ def _rewrite_container(ctx, aliases: Aliases, workload: Workload | None, namespa
         environment[key] = _rewrite_value(ctx, aliases, namespace, value, key, f"{container.name} env {key}",
                                           where, findings)
     where = workload.source if workload else SourceRef("")
-    args = tuple(_rewrite_value(ctx, aliases, namespace, arg, "", f"{container.name} args", where, findings)
-                 for arg in container.args)
-    return dataclasses.replace(container, environment=environment, args=args), findings
+    command, args = (tuple(_rewrite_value(ctx, aliases, namespace, arg, "", f"{container.name} {what}", where, findings)
+                           for arg in values)
+                     for what, values in (("command", container.command), ("args", container.args)))
+    return dataclasses.replace(container, environment=environment, command=command, args=args), findings
 
 
 def _rewrite_value(ctx, aliases: Aliases, namespace: str, value: str, key: str, what: str, where: SourceRef,

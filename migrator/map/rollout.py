@@ -73,10 +73,23 @@ def apply_rollout(ctx: MapContext, workload: Workload, service: ServicePlan) -> 
             findings.append(warning("rollout.on-delete", f"{workload.name} updates pods only when they are deleted "
                                     "(OnDelete); ECS rolls every deployment, so it gets a rolling update",
                                     strategy.source))
-        surge, unavailable = rolling_counts(strategy.max_surge, strategy.max_unavailable, replicas)
+        if workload.kind == "StatefulSet":  # one pod at a time, old one gone before the new one starts
+            surge, unavailable = 0, max(_count(strategy.max_unavailable, replicas, False, 1), 1)
+            findings.append(info("rollout.stateful-no-surge", f"StatefulSet {workload.name} replaces its pods "
+                                 f"without surge ({unavailable} at a time); the ECS service never runs more than "
+                                 f"{replicas} task(s), so two tasks never share its volume during a deployment",
+                                 strategy.source))
+        else:
+            surge, unavailable = rolling_counts(strategy.max_surge, strategy.max_unavailable, replicas)
         minimum, maximum = percents_for(surge, unavailable, replicas)
     minimum, maximum, found = _tightened_by_pdbs(ctx, workload, replicas, minimum, maximum)
     findings.extend(found)
+    if workload.kind == "StatefulSet" and maximum > 100:  # a PDB asked for surge: not with a shared volume
+        minimum, maximum = percents_for(0, 1, replicas)
+        findings = [f for f in findings if f.code != "rollout.surge-added"] + [warning(
+            "rollout.stateful-pdb", f"StatefulSet {workload.name}: its PodDisruptionBudget keeps every pod available, "
+            "which ECS can only do by starting an extra task, and two tasks would share its volume; the plan "
+            f"replaces one task at a time (minimum healthy {minimum}%) instead", workload.strategy.source)]
     deployment = dataclasses.replace(service.deployment, minimum_healthy_percent=minimum, maximum_percent=maximum,
                                      circuit_breaker=True, rollback=True)
     return dataclasses.replace(service, deployment=deployment), findings

@@ -265,6 +265,17 @@ def test_sdk_retry_of_an_answered_request_gets_the_same_answer(server, client):
     assert _replays(server)[before:] == ["secretsmanager.DeleteSecret"]
 
 
+def test_sdk_retry_after_an_error_answer_is_carried_out_again(server, client):
+    name, before = _name(), len(_replays(server))
+    secrets = client("secretsmanager")
+    _pinned_invocation(secrets, str(uuid.uuid4()), attempts=[1, 2])
+    with pytest.raises(ClientError):  # the first attempt fails: no such secret yet
+        secrets.delete_secret(SecretId=name, RecoveryWindowInDays=7)
+    client("secretsmanager").create_secret(Name=name, SecretString="x")
+    retried = secrets.delete_secret(SecretId=name, RecoveryWindowInDays=7)  # runs, not the old error
+    assert retried["Name"] == name and len(_replays(server)) == before
+
+
 def test_same_invocation_with_another_body_is_carried_out(server, client):
     secrets, name, before = client("secretsmanager"), _name(), len(_replays(server))
     invocation = str(uuid.uuid4())

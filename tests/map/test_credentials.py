@@ -21,7 +21,8 @@ from .workloads import container, context, dump, line_of, run, workload
     ("PASSWORD", True), ("DB_PASSWORD", True), ("ORDER_DB_PASSWORD", True), ("REDIS_PASSWD", True),
     ("API_TOKEN", True), ("GITHUB_TOKEN", True), ("CLIENT_SECRET", True), ("SECRET", True), ("SECRET_KEY", True),
     ("STRIPE_API_KEY", True), ("OPENAI_APIKEY", True), ("AWS_SECRET_ACCESS_KEY", True), ("SSH_PRIVATE_KEY", True),
-    ("DB_CREDENTIAL", True), ("GPG_PASSPHRASE", True),
+    ("DB_CREDENTIAL", True), ("GPG_PASSPHRASE", True), ("DB_PASS", True), ("SECRET_KEY_BASE", True),
+    ("DATA_ENCRYPTION_KEY", True), ("JWT_SIGNING_KEY", True),
     ("db_password", True), ("dbPassword", True), ("apiKey", True), ("db-password", True), ("db.password", True),
     # settings *about* a credential: where it is, what it is called, how it behaves
     ("TOKEN_URL", False), ("SECRET_NAME", False), ("PASSWORD_FILE", False), ("DB_PASSWORD_FILE", False),
@@ -30,6 +31,7 @@ from .workloads import container, context, dump, line_of, run, workload
     # words, not substrings
     ("TOKENIZER", False), ("SECRETARY", False), ("MYPASSWORD", False), ("PASSWORDS", False), ("KEY", False),
     ("API", False), ("ACCESS", False), ("PWD", False), ("", False),
+    ("BYPASS", False), ("PASS_THROUGH", False), ("ENCRYPTION_KEY_ID", False),
 ])
 def test_which_names_look_like_credentials(name, expected):
     assert looks_like_credential(name) is expected
@@ -58,7 +60,10 @@ CASES = {
     "from a Secret": ([FROM_SECRET], []),
     "not a credential name": ([{"name": "TOKEN_URL", "value": "https://auth/token"},
                                {"name": "PASSWORD_FILE", "value": "/run/secrets/db"}], []),
-    "only $(VAR) references": ([{"name": "PASS", "value": "x"}, {"name": "DB_PASSWORD", "value": "$(PASS)"}], []),
+    "only $(VAR) references": ([{"name": "SRC", "value": "x"}, {"name": "DB_PASSWORD", "value": "$(SRC)"}], []),
+    "switches about a credential": ([{"name": "ALLOW_EMPTY_PASSWORD", "value": "yes"},
+                                     {"name": "REQUIRE_PASSWORD", "value": "true"}, {"name": "TOKEN", "value": "0"}], []),
+    "short name, real value": ([{"name": "DB_PASS", "value": "hunter2"}], ["DB_PASS"]),
     "reference with literal text": ([{"name": "USER", "value": "app"}, {"name": "DB_PASSWORD", "value": "$(USER)-pw"}],
                                     ["DB_PASSWORD"]),
     "a Secret replaces the literal": ([{"name": "API_TOKEN", "value": "sk-live-abc"}, FROM_SECRET], []),

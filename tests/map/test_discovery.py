@@ -193,3 +193,22 @@ def test_exposed_services_say_whether_the_alb_reaches_them(extra, expected):
 def _start_line(docs: tuple, index: int) -> int:
     """First line of docs[index] in the YAML the builders write (documents joined by `---`)."""
     return len(yaml.safe_dump_all(docs[:index], sort_keys=False).splitlines()) + 2 if index else 1
+
+
+def test_command_and_args_are_rewritten_like_env():
+    # user trial: `command: [/app, --backend-url=http://backend:9898]` kept the short name, which in
+    # one Service Connect namespace means the other namespace's backend
+    web = deployment("frontend", ns="b")
+    web["spec"]["template"]["spec"]["containers"][0]["command"] = ["/app", "--backend-url=http://backend:9898/echo"]
+    web["spec"]["template"]["spec"]["containers"][0]["args"] = ["--cache=redis.a.svc.cluster.local:6379"]
+    docs = (deployment("backend", ns="a"), service("backend", ns="a", ports=((9898, "http"),)),
+            deployment("backend", ns="b"), service("backend", ns="b", ports=((9898, "http"),)),
+            deployment("redis", ns="a"), service("redis", ns="a", ports=((6379, "http"),)),
+            web, service("frontend", ns="b", ports=((80, "http"),)))
+    env = plan(*docs)
+    container = next(s for s in env.services if s.name == "frontend").containers[-1]
+    assert container.command == ("/app", "--backend-url=http://backend.b:9898/echo")
+    assert container.args == ("--cache=redis:6379",)
+    assert sorted(f.message for f in env.findings if f.code == "discovery.rewrite" and "frontend" in f.message) == [
+        "frontend args: redis.a.svc.cluster.local -> redis (Service Connect alias)",
+        "frontend command: backend -> backend.b (Service Connect alias)"]

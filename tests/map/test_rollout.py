@@ -54,8 +54,28 @@ def test_strategy_becomes_deployment_percentages(replicas, spec, extra, expected
 def test_on_delete_is_reported():
     doc = workload(kind="StatefulSet", spec={"updateStrategy": {"type": "OnDelete"}})
     service, findings = run(rollout.apply_rollout, doc, options=MapOptions(stateful_as_service=True))
-    assert (service.deployment.minimum_healthy_percent, service.deployment.maximum_percent) == (100, 150)
-    assert codes(findings) == [("rollout.on-delete", "warning")]
+    assert (service.deployment.minimum_healthy_percent, service.deployment.maximum_percent) == (50, 100)
+    assert codes(findings) == [("rollout.on-delete", "warning"), ("rollout.stateful-no-surge", "info")]
+
+
+STATEFUL = {
+    # replicas, updateStrategy, extra objects -> (minimum healthy %, maximum %), findings
+    "one pod at a time": (3, {}, (), (66, 100), [("rollout.stateful-no-surge", "info")]),
+    "one replica (the profile's minimum of 2 tasks)": (1, {}, (), (50, 100), [("rollout.stateful-no-surge", "info")]),
+    "maxUnavailable 2": (3, {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 2}}},
+                         (), (33, 100), [("rollout.stateful-no-surge", "info")]),
+    "a PDB never makes it surge": (3, {}, (pdb(minAvailable=3),), (66, 100), [
+        ("rollout.pdb-tightened", "info"), ("rollout.stateful-no-surge", "info"), ("rollout.stateful-pdb", "warning")]),
+}
+
+
+@pytest.mark.parametrize("replicas, spec, extra, expected, found", STATEFUL.values(), ids=STATEFUL)
+def test_stateful_sets_never_surge(replicas, spec, extra, expected, found):
+    # user trial: --stateful-as-service ran two redis tasks on one EFS folder during a deployment
+    doc = workload(kind="StatefulSet", spec={"replicas": replicas, **spec})
+    service, findings = run(rollout.apply_rollout, doc, *extra, options=MapOptions(stateful_as_service=True))
+    assert (service.deployment.minimum_healthy_percent, service.deployment.maximum_percent) == expected
+    assert codes(findings) == found
 
 
 @pytest.mark.parametrize("grace, expected, found", [

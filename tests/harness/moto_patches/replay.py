@@ -10,9 +10,10 @@ attempt: CreateSecret ("already exists"), DeleteSecret ("marked deleted"), Creat
 
 Every SDK (Go v2, botocore) sends one invocation id per operation and the attempt number, so
 the server can tell a retry from a new call exactly. A retry (attempt >= 2) whose invocation id
-and body match a request already answered with a status below 500 gets the recorded answer
-again instead of being carried out twice; a retry after a 5xx answer, or of a request never
-seen, runs as usual. Every replay is logged (`REPLAY ...`) to the server log, and
+and body match a request already answered successfully (below 400) gets the recorded answer
+again instead of being carried out twice; a retry after an error answer (throttling, 5xx: the
+SDK retries those on purpose, and a new run may succeed), or of a request never seen, runs as
+usual, and its success is what later retries get. Every replay is logged (`REPLAY ...`) to the server log, and
 `GET /_harness/replays` returns how many there were, so a test run can report them.
 """
 
@@ -108,7 +109,7 @@ def _replaying_app(original):
             finally:
                 getattr(result, "close", lambda: None)()
             status = captured.get("status", "500")
-            if first and int(status.split(" ", 1)[0]) < 500:
+            if entry.answer is None and int(status.split(" ", 1)[0]) < 400:  # whichever run succeeded
                 entry.answer = (status, captured["headers"], data)
         finally:
             if first:
