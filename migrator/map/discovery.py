@@ -45,7 +45,7 @@ def service_connect_entries(ctx: MapContext, env_plan: EnvironmentPlan):
     unique = {s.meta.key: s for s in reversed(ctx.estate.services)}  # a Service loaded twice counts once
     ordered = sorted(unique.values(), key=lambda s: (s.meta.namespace != "default", s.type != "ClusterIP",
                                                          s.meta.namespace, s.meta.name))
-    behind_alb = {(s.name, t.container, t.container_port) for s in env_plan.services for t in s.load_balancers}
+    behind_alb = alb_schemes_by_target(env_plan)
     for service in ordered:
         findings.extend(_shape_findings(service))
         findings.extend(_exposure_findings(service, endpoints, behind_alb))
@@ -145,19 +145,70 @@ def _shape_findings(service: Service) -> list[Finding]:
     return out
 
 
-def _exposure_findings(service: Service, endpoints: Endpoints, behind_alb: set[tuple[str, str, int]]) -> list[Finding]:
+def alb_schemes_by_target(env_plan: EnvironmentPlan) -> dict[tuple[str, str, int], set[bool]]:
+    """(ECS service, container, port) of every target group -> `internal` of each ALB whose
+    rules or default action forward to it (a target group serves one ALB)."""
+    internal_by_group: dict[str, set[bool]] = {}
+    for lb in env_plan.load_balancers:
+        for target in (*(t for rule in lb.rules for t in rule.targets), *lb.default_targets):
+            internal_by_group.setdefault(target.target_group, set()).add(lb.internal)
+        if lb.default_target:
+            internal_by_group.setdefault(lb.default_target, set()).add(lb.internal)
+    reach: dict[tuple[str, str, int], set[bool]] = {}
+    for service in env_plan.services:
+        for target in service.load_balancers:
+            reach.setdefault((service.name, target.container, target.container_port), set()).update(
+                internal_by_group.get(target.target_group, ()))
+    return reach
+
+
+# What makes a `type: LoadBalancer` Service's own load balancer internal. AWS: the in-tree cloud
+# provider (any aws-load-balancer-internal value but "false") and the AWS Load Balancer Controller
+# (aws-load-balancer-scheme; internal by default for the Services it handles, type external /
+# nlb-ip): https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/
+# GKE and AKS spell it their own way.
+AWS_SCHEME = "service.beta.kubernetes.io/aws-load-balancer-scheme"
+AWS_INTERNAL = "service.beta.kubernetes.io/aws-load-balancer-internal"
+AWS_TYPE = "service.beta.kubernetes.io/aws-load-balancer-type"
+OTHER_INTERNAL = {"networking.gke.io/load-balancer-type": "internal", "cloud.google.com/load-balancer-type": "internal",
+                  "service.beta.kubernetes.io/azure-load-balancer-internal": "true"}
+
+
+def internal_load_balancer(service: Service) -> str:
+    """Why the Service's load balancer is internal (the annotation that says so), or "" when it
+    is internet-facing."""
+    notes = service.meta.annotations
+    if AWS_SCHEME in notes:
+        return f"{AWS_SCHEME}: {notes[AWS_SCHEME]}" if notes[AWS_SCHEME].strip().lower() == "internal" else ""
+    if AWS_INTERNAL in notes:
+        value = notes[AWS_INTERNAL].strip()
+        return f"{AWS_INTERNAL}: {value}" if value and value.lower() != "false" else ""
+    if notes.get(AWS_TYPE, "").strip().lower() in ("external", "nlb-ip"):
+        return f"{AWS_TYPE}: {notes[AWS_TYPE]} without {AWS_SCHEME}, which the AWS Load Balancer Controller reads as internal"
+    return next((f"{name}: {notes[name]}" for name, value in OTHER_INTERNAL.items()
+                 if notes.get(name, "").strip().lower() == value), "")
+
+
+def _exposure_findings(service: Service, endpoints: Endpoints,
+                       behind_alb: dict[tuple[str, str, int], set[bool]]) -> list[Finding]:
     """A NodePort/LoadBalancer Service was reachable from outside the cluster. Ports an ALB rule
     (from an Ingress or HTTPRoute) already reaches stay reachable through the ALB; the others only
-    get a Service Connect name. `behind_alb`: (ECS service, container, port) of every target group."""
+    get a Service Connect name. A LoadBalancer Service keeps its reach only through an ALB of its
+    own scheme: an internet-facing one reached only by internal ALBs loses its public clients, an
+    internal one reached by an internet-facing ALB becomes public. `behind_alb`: see
+    alb_schemes_by_target."""
     if service.type not in ("NodePort", "LoadBalancer"):
         return []
     key = service.meta.key
-    routed, unrouted = [], []
+    routed, unrouted, schemes = [], [], {}
     for port in service.ports:
         tcp = port.protocol.upper() == "TCP" and service.selector and not service.external_name
         found = endpoints.for_port(service, port) if tcp else ()  # an ALB serves TCP (HTTP) ports only
-        served = found and all((e.service, e.container, e.container_port) in behind_alb for e in found)
+        reached = [behind_alb.get((e.service, e.container, e.container_port)) for e in found]
+        served = found and all(reached)
         (routed if served else unrouted).append(str(port.port))
+        schemes[str(port.port)] = set().union(*reached) if served else set()
+    findings = _scheme_findings(service, routed, schemes) if service.type == "LoadBalancer" else []
     if unrouted:
         also = (f" ({_ports(routed)} {'are' if len(routed) > 1 else 'is'} reached through the ALB its "
                 "Ingress/HTTPRoute plans)") if routed else ""
@@ -165,7 +216,9 @@ def _exposure_findings(service: Service, endpoints: Endpoints, behind_alb: set[t
                         f"the cluster); on ECS no ALB rule reaches {_ports(unrouted)}, so only callers inside the "
                         f"environment reach {'them' if len(unrouted) > 1 else 'it'}{also}. Expose "
                         f"{'them' if len(unrouted) > 1 else 'it'} through the ALB with an Ingress/HTTPRoute (HTTP) "
-                        "or a Network Load Balancer (TCP/UDP)", service.source)]
+                        "or a Network Load Balancer (TCP/UDP)", service.source)] + findings
+    if findings:
+        return findings
     return [info("discovery.exposed-via-alb", f"Service {key} is type {service.type}; on ECS it is reached through "
                  "the ALB that its Ingress/HTTPRoute rules plan, not through a load balancer of its own: clients "
                  "that used the Service's own address must move to the ALB's DNS name", service.source)]
@@ -173,3 +226,21 @@ def _exposure_findings(service: Service, endpoints: Endpoints, behind_alb: set[t
 
 def _ports(numbers: list[str]) -> str:
     return f"port{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}"
+
+
+def _scheme_findings(service: Service, routed: list[str], schemes: dict[str, set[bool]]) -> list[Finding]:
+    key, why = service.meta.key, internal_load_balancer(service)
+    if why:
+        public = [p for p in routed if False in schemes[p]]
+        return [warning("discovery.exposed-publicly", f"Service {key} is type LoadBalancer with an internal load "
+                        f"balancer ({why}); on ECS an internet-facing ALB reaches {_ports(public)}, so "
+                        f"{'they become' if len(public) > 1 else 'it becomes'} reachable from the internet. To keep "
+                        "it private, set alb.ingress.kubernetes.io/scheme: internal on the Ingress (or route it "
+                        "through an internal ALB); if it is meant to be public, check its authentication and the "
+                        "ALB's security group", service.source)] if public else []
+    lost = [p for p in routed if False not in schemes[p]]
+    return [warning("discovery.exposed-service", f"Service {key} is type LoadBalancer with an internet-facing load "
+                    f"balancer; on ECS only an internal ALB (alb.ingress.kubernetes.io/scheme: internal) reaches "
+                    f"{_ports(lost)}, so only callers inside the VPC reach {'them' if len(lost) > 1 else 'it'}. "
+                    "Route it through an internet-facing ALB with an Ingress/HTTPRoute without the internal scheme, "
+                    "or a Network Load Balancer, if its clients are outside the VPC", service.source)] if lost else []

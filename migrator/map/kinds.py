@@ -6,6 +6,7 @@ data stores; DaemonSet -> finding; CronJob -> scheduled task(s); Job -> one-off 
 bare Pod -> finding. Tables of well-known images: mappings/stateful_images.yaml.
 Every other kind gets the disposition mappings/kinds.yaml gives it (`not_planned`); a kind the
 table does not know (a CRD, an operator's object) gets a warning: nothing is planned for it.
+LimitRange container defaults size tasks (map/sizing.py); the rest of a LimitRange is reported here.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from migrator import data
 from migrator.findings import Finding, error, info, warning
 from migrator.map.context import MapContext
 from migrator.map.schedule import ScheduleError, eventbridge_schedule
-from migrator.model.objects import OtherObject, Workload
+from migrator.model.objects import LimitRange, OtherObject, Workload
 from migrator.plan.model import EnvironmentPlan, JobPlan, ScheduledTaskPlan, ServicePlan
 
 SERVICE, SCHEDULED, JOB = "service", "scheduled", "job"
@@ -84,8 +85,37 @@ def runs_as(ctx: MapContext, workload: Workload) -> tuple[str | None, list[Findi
 
 def report_other_objects(ctx: MapContext, env_plan: EnvironmentPlan) -> tuple[EnvironmentPlan, list[Finding]]:
     """One finding per object no mapper reads: dropped, replaced by another part of the plan, or a
-    decision (the ledger counts the fields of the last as needs-decision, not mapped)."""
-    return env_plan, [other_object_finding(obj) for obj in ctx.estate.others]
+    decision (the ledger counts the fields of the last as needs-decision, not mapped); and the
+    parts of LimitRanges nothing plans."""
+    limit_ranges = [f for limit_range in ctx.estate.limit_ranges for f in limit_range_findings(limit_range)]
+    return env_plan, [other_object_finding(obj) for obj in ctx.estate.others] + limit_ranges
+
+
+# What sizing carries over: container defaults (map/sizing.py, container_defaults).
+_SIZED = {"default.cpu", "default.memory", "defaultRequest.cpu", "defaultRequest.memory"}
+
+
+def limit_range_findings(limit_range: LimitRange) -> list[Finding]:
+    """A LimitRange's container defaults size tasks; its bounds were checked when the pods were
+    admitted, and nothing on ECS checks them again: one info finding per entry that has some.
+    Pod and PersistentVolumeClaim entries bound whole pods and claims: nothing is planned."""
+    out = []
+    for i, item in enumerate(limit_range.limits):
+        what = f"LimitRange {limit_range.meta.key} spec.limits[{i}]"
+        if item.type != "Container":
+            out.append(info("size.limit-range-not-planned", f"{what} (type {item.type or 'unset'}) bounds whole "
+                            f"{'pods' if item.type == 'Pod' else 'objects of that type'}; ECS has no per-namespace "
+                            "bounds and the plan's task sizes and volumes are explicit, so nothing is planned for "
+                            "it: review the sizes in the plan against it, or cap spending with Service Quotas",
+                            item.source))
+            continue
+        dropped = [key for key in item.written if key not in _SIZED]
+        if dropped:
+            first = dropped[0].split(".")[0]
+            out.append(info("size.limit-range-bounds", f"{what} also sets {', '.join(dropped)}; the pods were "
+                            "checked against it when they were admitted, and nothing on ECS checks task sizes "
+                            "again: a size set in migrate.yaml or by hand is not held to it", item.ref(first)))
+    return out
 
 
 def other_object_finding(obj: OtherObject) -> Finding:

@@ -3,10 +3,12 @@ asked for. The table of valid sizes is data (mappings/fargate.yaml)."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+from typing import NamedTuple
 
 from migrator import data
-from migrator.findings import Finding, error, info, warning
+from migrator.findings import Finding, SourceRef, error, info, warning
 
 
 @functools.cache
@@ -141,3 +143,113 @@ def no_resources_findings(workload, service_name: str, task, proxy_room: bool) -
                     f"what it uses on the cluster, or services.{service_name}.cpu (CPU units) and memory (MiB) "
                     "in migrate.yaml", c.source)
             for c in app if sets_no_resources(c)]
+
+
+# ---- LimitRange container defaults, applied as admission applies them ---------------------------
+
+class NamespaceDefault(NamedTuple):
+    amount: int
+    written_as: str  # the LimitRange field it comes from: default, defaultRequest, max or min
+    limit_range: str  # namespace/name
+    source: SourceRef  # the spec.limits[] entry
+
+
+def container_defaults(limit_ranges) -> dict[tuple[str, str], NamespaceDefault]:
+    """(`request` | `limit`, `cpu` | `memory`) -> what a container that sets none gets, as the
+    LimitRanger admission plugin computes it (https://kubernetes.io/docs/concepts/policy/limit-range/).
+
+    Each `type: Container` entry is first defaulted as the API server stores it: a missing
+    `default` (limit) is `max`, a missing `defaultRequest` is `default`, else `min`. Within one
+    LimitRange a later entry overrides an earlier one; across LimitRanges of a namespace the first
+    (in load order) wins, one of the orders admission may take ("not deterministic", the docs say)."""
+    found: dict[tuple[str, str], NamespaceDefault] = {}
+    for limit_range in limit_ranges:
+        mine: dict[tuple[str, str], NamespaceDefault] = {}
+        for item in limit_range.limits:
+            if item.type != "Container":
+                continue
+            for resource in ("cpu", "memory"):
+                def given(field: str, amounts) -> NamespaceDefault | None:
+                    amount = getattr(amounts, resource)
+                    return None if amount is None else NamespaceDefault(amount, field, limit_range.meta.key, item.source)
+                limit = given("default", item.default) or given("max", item.max)
+                request = given("defaultRequest", item.default_request) or limit or given("min", item.min)
+                mine.update({k: v for k, v in ((("limit", resource), limit), (("request", resource), request)) if v})
+        for key, value in mine.items():
+            found.setdefault(key, value)
+    return found
+
+
+def admitted_container(container, defaults: dict[tuple[str, str], NamespaceDefault]):
+    """The container with the resources admission gives it, and what it was given as
+    [(resource, `request` | `limit`, NamespaceDefault)]. Per resource: a missing limit gets the
+    default limit; a missing request gets the default request only when the limit is missing too,
+    because the API server first defaults a missing request to the container's own limit
+    (https://kubernetes.io/docs/tasks/administer-cluster/manage-resources/memory-default-namespace/)."""
+    r = container.resources
+    changes: dict[str, int] = {}
+    given = []
+    for resource in ("cpu", "memory"):
+        request, limit = getattr(r, f"{resource}_request"), getattr(r, f"{resource}_limit")
+        default_limit, default_request = defaults.get(("limit", resource)), defaults.get(("request", resource))
+        if request is None and limit is None and default_request is not None:
+            changes[f"{resource}_request"] = default_request.amount
+            given.append((resource, "request", default_request))
+        if limit is None and default_limit is not None:
+            changes[f"{resource}_limit"] = default_limit.amount
+            given.append((resource, "limit", default_limit))
+    if not changes:
+        return container, given
+    return dataclasses.replace(container, resources=dataclasses.replace(r, **changes)), given
+
+
+def admitted_workload(estate, workload):
+    """The workload as its namespace's LimitRanges let it run: containers that set no requests or
+    limits get the namespace's defaults before the task is sized, with an info finding at the
+    LimitRange naming what each container got (and a warning where the default limit is below
+    the container's own request: the API server rejects such a pod)."""
+    defaults = container_defaults(estate.limit_ranges_in(workload.namespace))
+    if not defaults:
+        return workload, []
+    given_by_range: dict[str, tuple[SourceRef, list[str]]] = {}
+    findings: list[Finding] = []
+    pod = workload.pod
+    admitted = {}
+    for container in (*pod.init_containers, *pod.containers):
+        admitted[id(container)], given = admitted_container(container, defaults)
+        for limit_range, source, text in _described(container.name, given):
+            given_by_range.setdefault(limit_range, (source, []))[1].append(text)
+        findings.extend(_conflicts(workload, admitted[id(container)], given))
+    for limit_range, (source, texts) in sorted(given_by_range.items()):
+        findings.append(info("size.limit-range-defaults", f"LimitRange {limit_range} gives {workload.kind} "
+                             f"{workload.name} the resources Kubernetes admission set on its pods, and its task is "
+                             f"sized with them: {'; '.join(texts)}", source))
+    pod = dataclasses.replace(pod, containers=tuple(admitted[id(c)] for c in pod.containers),
+                              init_containers=tuple(admitted[id(c)] for c in pod.init_containers))
+    return dataclasses.replace(workload, pod=pod), findings
+
+
+_UNITS = {"cpu": "CPU units", "memory": "MiB"}
+
+
+def _described(name: str, given) -> list[tuple[str, SourceRef, str]]:
+    by_range: dict[str, list] = {}
+    for resource, what, default in given:
+        by_range.setdefault(default.limit_range, []).append((resource, what, default))
+    return [(limit_range, items[0][2].source, f"container {name}: " + ", ".join(
+                f"{resource} {what} {d.amount} {_UNITS[resource]} ({d.written_as})" for resource, what, d in items))
+            for limit_range, items in by_range.items()]
+
+
+def _conflicts(workload, container, given) -> list[Finding]:
+    out = []
+    for resource, what, default in given:
+        request = getattr(container.resources, f"{resource}_request")
+        if what == "limit" and request is not None and request > default.amount:
+            out.append(warning("size.limit-range-conflict", f"{workload.kind} {workload.name} container "
+                               f"{container.name} requests {request} {_UNITS[resource]} {resource} but sets no limit, "
+                               f"and LimitRange {default.limit_range} gives it a {resource} limit of {default.amount} "
+                               f"{_UNITS[resource]} ({default.written_as}): the API server rejects such a pod (request "
+                               "above limit), so it cannot have run like this. Set its limit, or check the LimitRange "
+                               "the cluster really has", container.source))
+    return out

@@ -18,7 +18,7 @@ from migrator.load.documents import Document
 from migrator.model import objects as m
 from migrator.model.build_config import build_config_map, build_secret, build_service_account
 from migrator.model.build_networking import build_http_route, build_ingress, build_service
-from migrator.model.build_policies import build_hpa, build_pdb
+from migrator.model.build_policies import build_hpa, build_limit_range, build_pdb
 from migrator.model.build_reader import Reader, read_meta
 from migrator.model.build_workloads import WORKLOAD_KINDS, build_workload
 
@@ -28,7 +28,7 @@ def build_estate(documents: Iterable[Document]) -> tuple[m.Estate, list[Finding]
     findings: list[Finding] = []
     buckets: dict[str, list] = {name: [] for name in (
         "workloads", "services", "ingresses", "routes", "hpas", "config_maps", "secrets",
-        "service_accounts", "pdbs", "others")}
+        "service_accounts", "pdbs", "others", "limit_ranges")}
     for doc in documents:
         _check_known(doc)
         reader = Reader(doc, findings)
@@ -93,6 +93,7 @@ _BUILDERS = {
     "Secret": build_secret,
     "ServiceAccount": build_service_account,
     "PodDisruptionBudget": build_pdb,
+    "LimitRange": build_limit_range,
 }
 
 __all__ = ["build_estate", "kubernetes_identity", "WORKLOAD_KINDS", "info", "warning"]

@@ -1,4 +1,4 @@
-"""Policies: HorizontalPodAutoscaler (autoscaling v1, v2beta1/2, v2) and PodDisruptionBudget."""
+"""Policies: HorizontalPodAutoscaler (autoscaling v1, v2beta1/2, v2), PodDisruptionBudget and LimitRange."""
 
 from __future__ import annotations
 
@@ -71,3 +71,29 @@ def build_pdb(r: Reader, obj: dict) -> tuple[str, m.PodDisruptionBudget]:
         max_unavailable=r.int_or_str(spec.get("maxUnavailable")),
         source=r.doc.source,
     )
+
+
+_LIMIT_FIELDS = ("default", "defaultRequest", "max", "min", "maxLimitRequestRatio")
+
+
+def build_limit_range(r: Reader, obj: dict) -> tuple[str, m.LimitRange]:
+    spec = r.map(obj.get("spec"), "spec")
+    items = tuple(_limit_item(r, r.map(item, "spec", "limits", i), ("spec", "limits", i))
+                  for i, item in enumerate(r.list(spec.get("limits"), "spec", "limits")))
+    return "limit_ranges", m.LimitRange(meta=read_meta(r, obj), limits=items, source=r.doc.source)
+
+
+def _limit_item(r: Reader, item: dict, path: tuple) -> m.LimitRangeItem:
+    amounts: dict[str, m.ResourceAmounts] = {}
+    written: list[str] = []
+    for key in _LIMIT_FIELDS:
+        values = r.map(item.get(key), *path, key)
+        written.extend(f"{key}.{resource}" for resource in values)
+        if key != "maxLimitRequestRatio":
+            amounts[key] = m.ResourceAmounts(
+                cpu=r.quantity(values.get("cpu"), cpu_units, *path, key, "cpu"),
+                memory=r.quantity(values.get("memory"), memory_mib, *path, key, "memory"))
+    return m.LimitRangeItem(
+        type=str(item.get("type") or ""), default=amounts["default"], default_request=amounts["defaultRequest"],
+        max=amounts["max"], min=amounts["min"], written=tuple(written), source=r.ref(*path),
+        field_sources={key: r.ref(*path, key) for key in ("type", *_LIMIT_FIELDS) if key in item})

@@ -367,6 +367,40 @@ class PodDisruptionBudget:
 
 
 @dataclass(frozen=True)
+class ResourceAmounts:
+    """CPU in ECS units and memory in MiB, None where not given."""
+
+    cpu: int | None = None
+    memory: int | None = None
+
+
+@dataclass(frozen=True)
+class LimitRangeItem:
+    """One `spec.limits[]` entry as written: no API defaulting (max -> default -> defaultRequest)
+    is applied here; the sizing mapper applies it as admission does."""
+
+    type: str  # Container | Pod | PersistentVolumeClaim
+    default: ResourceAmounts = ResourceAmounts()
+    default_request: ResourceAmounts = ResourceAmounts()
+    max: ResourceAmounts = ResourceAmounts()
+    min: ResourceAmounts = ResourceAmounts()
+    # Every `<field>.<resource>` written, e.g. ("default.memory", "max.cpu", "maxLimitRequestRatio.cpu")
+    written: tuple[str, ...] = ()
+    source: SourceRef = SourceRef("")
+    field_sources: Mapping[str, SourceRef] = field(default_factory=dict)  # "max" -> where it is
+
+    def ref(self, key: str) -> SourceRef:
+        return self.field_sources.get(key) or self.source
+
+
+@dataclass(frozen=True)
+class LimitRange:
+    meta: Meta
+    limits: tuple[LimitRangeItem, ...] = ()
+    source: SourceRef = SourceRef("")
+
+
+@dataclass(frozen=True)
 class OtherObject:
     """Anything the mappers have no equivalent for: kept so it is reported, not dropped."""
 
@@ -390,6 +424,7 @@ class Estate:
     service_accounts: tuple[ServiceAccount, ...] = ()
     pdbs: tuple[PodDisruptionBudget, ...] = ()
     others: tuple[OtherObject, ...] = ()
+    limit_ranges: tuple[LimitRange, ...] = ()
 
     # Indexes are built once on first use; thousands of services make linear lookups quadratic.
     @cached_property
@@ -414,6 +449,17 @@ class Estate:
 
     def service_account(self, namespace: str, name: str) -> ServiceAccount | None:
         return self._index.get(("ServiceAccount", namespace, name))
+
+    @cached_property
+    def _limit_ranges_by_namespace(self) -> dict[str, tuple[LimitRange, ...]]:
+        index: dict[str, list[LimitRange]] = {}
+        for limit_range in self.limit_ranges:
+            index.setdefault(limit_range.meta.namespace, []).append(limit_range)
+        return {namespace: tuple(items) for namespace, items in index.items()}
+
+    def limit_ranges_in(self, namespace: str) -> tuple[LimitRange, ...]:
+        """The namespace's LimitRanges, in load order."""
+        return self._limit_ranges_by_namespace.get(namespace, ())
 
 
 def selects(selector: Mapping[str, str], labels: Mapping[str, str]) -> bool:

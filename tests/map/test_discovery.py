@@ -190,6 +190,77 @@ def test_exposed_services_say_whether_the_alb_reaches_them(extra, expected):
     assert found == [(*e, FILE, _start_line(docs, 1)) for e in expected]  # the Service web's first line
 
 
+def annotated(doc: dict, **annotations: str) -> dict:
+    return {**doc, "metadata": {**doc["metadata"], "annotations": annotations}}
+
+
+def lost_public(key: str, ports: str, it: str = "it") -> tuple[str, str, str]:
+    return ("discovery.exposed-service", "warning",
+            f"Service {key} is type LoadBalancer with an internet-facing load balancer; on ECS only an internal ALB "
+            f"(alb.ingress.kubernetes.io/scheme: internal) reaches {ports}, so only callers inside the VPC reach {it}. "
+            "Route it through an internet-facing ALB with an Ingress/HTTPRoute without the internal scheme, or a "
+            "Network Load Balancer, if its clients are outside the VPC")
+
+
+def made_public(key: str, why: str, ports: str, becomes: str = "it becomes") -> tuple[str, str, str]:
+    return ("discovery.exposed-publicly", "warning",
+            f"Service {key} is type LoadBalancer with an internal load balancer ({why}); on ECS an internet-facing "
+            f"ALB reaches {ports}, so {becomes} reachable from the internet. To keep it private, set "
+            "alb.ingress.kubernetes.io/scheme: internal on the Ingress (or route it through an internal ALB); if it "
+            "is meant to be public, check its authentication and the ALB's security group")
+
+
+INTERNAL_ALB = {"alb.ingress.kubernetes.io/scheme": "internal"}
+SCHEME = "service.beta.kubernetes.io/aws-load-balancer-scheme"
+LEGACY = "service.beta.kubernetes.io/aws-load-balancer-internal"
+LB_WEB = service("web", type_="LoadBalancer", ports=((80, "http"),))
+PUBLIC_ING = ingress("web", [("shop.example.com", [("/", "Prefix", "web", 80)])])
+INTERNAL_ING = ingress("web-int", [("shop.internal", [("/", "Prefix", "web", 80)])], annotations=INTERNAL_ALB)
+SCHEME_CASES = {
+    # Service web (LoadBalancer, port 80) with annotations, the Ingresses reaching it -> exposure findings
+    "public Service, internal ALB only": ({}, [INTERNAL_ING], [lost_public("default/web", "port 80")]),
+    "public Service, public and internal ALB": ({}, [PUBLIC_ING, INTERNAL_ING], [via_alb("default/web", "LoadBalancer")]),
+    "scheme internet-facing, public ALB": ({SCHEME: "internet-facing"}, [PUBLIC_ING],
+                                           [via_alb("default/web", "LoadBalancer")]),
+    "scheme internal, internal ALB": ({SCHEME: "internal"}, [INTERNAL_ING], [via_alb("default/web", "LoadBalancer")]),
+    "scheme internal, public ALB": ({SCHEME: "internal"}, [PUBLIC_ING],
+                                    [made_public("default/web", f"{SCHEME}: internal", "port 80")]),
+    "scheme internal, both ALBs": ({SCHEME: "internal"}, [PUBLIC_ING, INTERNAL_ING],
+                                   [made_public("default/web", f"{SCHEME}: internal", "port 80")]),
+    "legacy internal true, public ALB": ({LEGACY: "true"}, [PUBLIC_ING],
+                                         [made_public("default/web", f"{LEGACY}: true", "port 80")]),
+    "legacy internal CIDR, public ALB": ({LEGACY: "0.0.0.0/0"}, [PUBLIC_ING],
+                                         [made_public("default/web", f"{LEGACY}: 0.0.0.0/0", "port 80")]),
+    "legacy internal false, public ALB": ({LEGACY: "false"}, [PUBLIC_ING], [via_alb("default/web", "LoadBalancer")]),
+    "controller Service without scheme, public ALB": (
+        {"service.beta.kubernetes.io/aws-load-balancer-type": "external"}, [PUBLIC_ING],
+        [made_public("default/web", "service.beta.kubernetes.io/aws-load-balancer-type: external without "
+                     f"{SCHEME}, which the AWS Load Balancer Controller reads as internal", "port 80")]),
+    "GKE internal, internal ALB": ({"networking.gke.io/load-balancer-type": "Internal"}, [INTERNAL_ING],
+                                   [via_alb("default/web", "LoadBalancer")]),
+}
+
+
+@pytest.mark.parametrize("annotations, extra, expected", SCHEME_CASES.values(), ids=SCHEME_CASES)
+def test_an_alb_keeps_the_exposure_only_with_the_services_scheme(annotations, extra, expected):
+    docs = (deployment("web", ports=WEB_PORTS), annotated(LB_WEB, **annotations), *extra)
+    env = plan(*docs)
+    found = [(f.code, str(f.severity), f.message, f.source.file, f.source.line) for f in env.findings
+             if f.code.startswith("discovery.exposed")]
+    assert found == [(*e, FILE, _start_line(docs, 1)) for e in expected]
+
+
+def test_an_internal_service_with_an_unrouted_port_gets_both_warnings():
+    svc = annotated(service("web", type_="LoadBalancer", ports=((80, "http"), (9090, "admin"))), **{SCHEME: "internal"})
+    docs = (deployment("web", ports=WEB_PORTS), svc, PUBLIC_ING)
+    env = plan(*docs)
+    found = [(f.code, f.message) for f in env.findings if f.code.startswith("discovery.exposed")]
+    assert found == [
+        made_public("default/web", f"{SCHEME}: internal", "port 80")[::2],
+        exposed("default/web", "LoadBalancer", "port 9090", " (port 80 is reached through the ALB its "
+                "Ingress/HTTPRoute plans)")[::2]]
+
+
 def _start_line(docs: tuple, index: int) -> int:
     """First line of docs[index] in the YAML the builders write (documents joined by `---`)."""
     return len(yaml.safe_dump_all(docs[:index], sort_keys=False).splitlines()) + 2 if index else 1

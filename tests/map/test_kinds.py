@@ -198,3 +198,41 @@ def test_every_disposition_names_a_kubernetes_kind_with_a_known_verdict():
     for kind, (disposition, why) in table["not_planned"].items():
         assert kind in table["kinds"], kind  # else the apiVersion check would treat it as a CRD
         assert disposition in ("dropped", "replaced", "decide") and why, kind
+
+
+LIMIT_RANGE = {"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "defaults", "namespace": "shop"},
+               "spec": {"limits": [
+                   {"type": "Container", "default": {"memory": "512Mi"}, "defaultRequest": {"memory": "256Mi"}},
+                   {"type": "Container", "max": {"cpu": "2"}, "maxLimitRequestRatio": {"cpu": "4"},
+                    "default": {"ephemeral-storage": "1Gi"}},
+                   {"type": "Pod", "max": {"cpu": "4"}},
+                   {"type": "PersistentVolumeClaim", "max": {"storage": "10Gi"}}]}}
+
+
+def test_limit_range_parts_nothing_plans_are_reported_at_their_entry():
+    import yaml as _yaml
+
+    text = _yaml.safe_dump_all([LIMIT_RANGE, workload()], sort_keys=False)
+    lines = text.splitlines()
+
+    def line(needle: str, nth: int = 0) -> int:
+        return [i for i, x in enumerate(lines, 1) if needle in x][nth]
+
+    env = map_environment(context(LIMIT_RANGE, workload()))
+    found = [(f.code, str(f.severity), f.message, f.source.line, f.source.yaml_path) for f in env.findings
+             if f.code in ("size.limit-range-bounds", "size.limit-range-not-planned")]
+    assert found == [
+        ("size.limit-range-bounds", "info", "LimitRange shop/defaults spec.limits[1] also sets "
+         "default.ephemeral-storage, max.cpu, maxLimitRequestRatio.cpu; the pods were checked against it when they "
+         "were admitted, and nothing on ECS checks task sizes again: a size set in migrate.yaml or by hand is not "
+         "held to it", line("default:", 1), "spec.limits[1].default"),
+        ("size.limit-range-not-planned", "info", "LimitRange shop/defaults spec.limits[2] (type Pod) bounds whole "
+         "pods; ECS has no per-namespace bounds and the plan's task sizes and volumes are explicit, so nothing is "
+         "planned for it: review the sizes in the plan against it, or cap spending with Service Quotas",
+         line("- type: Pod"), "spec.limits[2]"),
+        ("size.limit-range-not-planned", "info", "LimitRange shop/defaults spec.limits[3] (type "
+         "PersistentVolumeClaim) bounds whole objects of that type; ECS has no per-namespace bounds and the plan's "
+         "task sizes and volumes are explicit, so nothing is planned for it: review the sizes in the plan against "
+         "it, or cap spending with Service Quotas", line("- type: PersistentVolumeClaim"), "spec.limits[3]"),
+    ]
+    assert not [f for f in env.findings if f.code.startswith("kind.")]

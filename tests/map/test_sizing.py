@@ -251,3 +251,146 @@ def test_cli_reports_a_best_effort_deployment(tmp_path):
     plan = yaml.safe_load((tmp_path / "plan.yaml").read_text())
     assert plan["environments"][0]["services"][0]["task"]["cpu"] == 256
     assert plan["environments"][0]["services"][0]["task"]["memory"] == 512
+
+
+# ---- LimitRange container defaults (admitted_workload) -------------------------------------------
+
+def limit_range(*items: dict, name: str = "defaults", namespace: str = "shop") -> dict:
+    return {"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": name, "namespace": namespace},
+            "spec": {"limits": [{"type": "Container", **item} if "type" not in item else item for item in items]}}
+
+
+def item_line(text: str, number: int) -> int:
+    """Line of the `number`-th (0-based) spec.limits[] entry in `text`."""
+    return [i for i, line in enumerate(text.splitlines(), 1) if line.lstrip().startswith("- type:")][number]
+
+
+def gave(what: str, limit_range_name: str = "defaults", kind: str = "Deployment") -> str:
+    return (f"LimitRange shop/{limit_range_name} gives {kind} api the resources Kubernetes admission set on its pods, "
+            f"and its task is sized with them: {what}")
+
+
+BOTH = {"default": {"cpu": "500m", "memory": "512Mi"}, "defaultRequest": {"cpu": "250m", "memory": "256Mi"}}
+MEMORY_LIMIT = container(**res(None, None, None, "512Mi"))
+MEMORY_REQUEST = container(**res(None, "256Mi"))
+LIMIT_RANGE_CASES = {
+    # LimitRanges, pod shape, --size-from -> (requested cpu, memory), task size,
+    #   [(code, severity, message, (limit range index, item index) or container name of the location)]
+    "defaultRequest and default": (
+        [limit_range(BOTH)], dict(containers=[BARE]), "requests", (256, 256), (512, 1024),
+        [("size.limit-range-defaults", "info", gave(
+            "container api: cpu request 256 CPU units (defaultRequest), cpu limit 512 CPU units (default), "
+            "memory request 256 MiB (defaultRequest), memory limit 512 MiB (default)"), (0, 0))]),
+    "default only: the request is the default limit": (
+        [limit_range({"default": {"cpu": "1", "memory": "1Gi"}})], dict(containers=[BARE]), "requests", (1024, 1024),
+        (2048, 4096),
+        [("size.limit-range-defaults", "info", gave(
+            "container api: cpu request 1024 CPU units (default), cpu limit 1024 CPU units (default), "
+            "memory request 1024 MiB (default), memory limit 1024 MiB (default)"), (0, 0))]),
+    "max only: limit and request are the max": (
+        [limit_range({"max": {"memory": "1Gi"}})], dict(containers=[BARE]), "requests", (0, 1024), (256, 2048),
+        [("size.limit-range-defaults", "info", gave(
+            "container api: memory request 1024 MiB (max), memory limit 1024 MiB (max)"), (0, 0))]),
+    "min only: the request is the min": (
+        [limit_range({"min": {"cpu": "100m"}})], dict(containers=[BARE]), "requests", (103, 0), (512, 1024),
+        [("size.limit-range-defaults", "info", gave("container api: cpu request 103 CPU units (min)"), (0, 0))]),
+    "own memory limit: its request is that limit, not defaultRequest": (
+        [limit_range(BOTH)], dict(containers=[MEMORY_LIMIT]), "requests", (256, 512), (512, 1024),
+        [("size.limit-range-defaults", "info", gave(
+            "container api: cpu request 256 CPU units (defaultRequest), cpu limit 512 CPU units (default)"), (0, 0))]),
+    "own memory request: the limit is the default": (
+        [limit_range(BOTH)], dict(containers=[MEMORY_REQUEST]), "limits", (512, 512), (1024, 2048),
+        [("size.limit-range-defaults", "info", gave(
+            "container api: cpu request 256 CPU units (defaultRequest), cpu limit 512 CPU units (default), "
+            "memory limit 512 MiB (default)"), (0, 0))]),
+    "default limit below the container's request": (
+        [limit_range(BOTH)], dict(containers=[container(**res("250m", "1Gi"))]), "requests", (256, 1024),
+        (512, 2048),
+        [("size.limit-range-conflict", "warning", "Deployment api container api requests 1024 MiB memory but sets no "
+          "limit, and LimitRange shop/defaults gives it a memory limit of 512 MiB (default): the API server rejects "
+          "such a pod (request above limit), so it cannot have run like this. Set its limit, or check the LimitRange "
+          "the cluster really has", "api"),
+         ("size.limit-range-defaults", "info", gave(
+            "container api: cpu limit 512 CPU units (default), memory limit 512 MiB (default)"), (0, 0))]),
+    "init container too": (
+        [limit_range({"defaultRequest": {"cpu": "1", "memory": "2Gi"}})],
+        dict(pod={"initContainers": [{**BARE, "name": "migrate", "ports": []}]}), "requests", (1024, 2048),
+        (2048, 4096),
+        [("size.limit-range-defaults", "info", gave(
+            "container migrate: cpu request 1024 CPU units (defaultRequest), memory request 2048 MiB "
+            "(defaultRequest)"), (0, 0))]),
+    "a later entry of one LimitRange wins": (
+        [limit_range({"defaultRequest": {"cpu": "1"}}, {"defaultRequest": {"cpu": "500m"}})], dict(containers=[BARE]),
+        "requests", (512, 0), (1024, 2048),
+        [("size.limit-range-defaults", "info", gave("container api: cpu request 512 CPU units (defaultRequest)"),
+          (0, 1))]),
+    "the first of two LimitRanges wins per value": (
+        [limit_range({"defaultRequest": {"cpu": "1"}}, name="a"),
+         limit_range({"defaultRequest": {"cpu": "500m", "memory": "128Mi"}}, name="b")],
+        dict(containers=[BARE]), "requests", (1024, 128), (2048, 4096),
+        [("size.limit-range-defaults", "info", gave("container api: cpu request 1024 CPU units (defaultRequest)", "a"),
+          (0, 0)),
+         ("size.limit-range-defaults", "info", gave("container api: memory request 128 MiB (defaultRequest)", "b"),
+          (1, 0))]),
+}
+
+
+@pytest.mark.parametrize("limit_ranges, shape, size_from, requested, size, expected", LIMIT_RANGE_CASES.values(),
+                         ids=LIMIT_RANGE_CASES)
+def test_limit_range_defaults_size_containers_that_set_none(limit_ranges, shape, size_from, requested, size, expected):
+    docs = (*limit_ranges, workload(**shape))
+    text = dump(*docs)
+    ctx = context(*docs, options=MapOptions(size_from=size_from))
+    item = ctx.estate.workloads[0]
+    service, _ = services.service_for_workload(ctx, item)
+    service, findings = services.apply_task_size(ctx, item, service)
+    assert (service.task.requested_cpu, service.task.requested_memory) == requested
+    assert (service.task.cpu, service.task.memory) == size
+    ranges = [i for i, line in enumerate(text.splitlines(), 1) if line == "kind: LimitRange"]
+
+    def where(at):
+        if isinstance(at, str):
+            return line_of(text, f"- name: {at}")
+        before = sum(len(limit_ranges[i]["spec"]["limits"]) for i in range(at[0]))
+        assert item_line(text, before + at[1]) > ranges[at[0]]
+        return item_line(text, before + at[1])
+
+    assert [(f.code, str(f.severity), f.message, f.source.line) for f in findings
+            if f.code.startswith("size.limit-range")] == [
+        (code, severity, message, where(at)) for code, severity, message, at in expected]
+    assert [f for f in findings if f.code == "size.no-resources"] == []
+
+
+@pytest.mark.parametrize("limit_ranges", [
+    [limit_range({"type": "Pod", "max": {"cpu": "2"}})],
+    [limit_range(BOTH, namespace="other")],
+    [],
+], ids=["a Pod entry gives no defaults", "another namespace's LimitRange", "no LimitRange"])
+def test_without_container_defaults_the_pod_still_ran_best_effort(limit_ranges):
+    docs = (*limit_ranges, workload(containers=[BARE]))
+    text = dump(*docs)
+    ctx = context(*docs)
+    item = ctx.estate.workloads[0]
+    service, _ = services.service_for_workload(ctx, item)
+    service, findings = services.apply_task_size(ctx, item, service)
+    assert (service.task.cpu, service.task.memory) == (256, 512)
+    assert [(f.code, f.message, f.source.line) for f in findings if f.code.startswith("size.")] == [
+        ("size.no-resources", no_resources("Deployment", "api", best_effort("256 CPU units / 512 MiB")),
+         line_of(text, "- name: api"))]
+
+
+def test_cli_sizes_a_container_without_resources_from_its_namespace_limit_range(tmp_path):
+    docs = (limit_range(BOTH), workload(containers=[BARE]))
+    text = dump(*docs)
+    (tmp_path / "app.yaml").write_text(text)
+    result = run_cli("plan", "app.yaml", "--out", "plan.yaml", "--fail-on", "never", "--verbose", cwd=tmp_path)
+    assert result.code == 0, result.stderr
+    assert [line for line in result.stdout.splitlines() if "size." in line or "LimitRange" in line] == [
+        f"info    app.yaml:{item_line(text, 0)}: size.limit-range-defaults " + gave(
+            "container api: cpu request 256 CPU units (defaultRequest), cpu limit 512 CPU units (default), "
+            "memory request 256 MiB (defaultRequest), memory limit 512 MiB (default)")]
+    plan = yaml.safe_load((tmp_path / "plan.yaml").read_text())
+    task = plan["environments"][0]["services"][0]["task"]
+    assert (task["cpu"], task["memory"], task["requested_cpu"], task["requested_memory"]) == (512, 1024, 256, 256)
+    assert [f["code"] for f in plan["environments"][0]["findings"] if "LimitRange" in f["message"]
+            or f["code"].startswith("kind.")] == ["size.limit-range-defaults"]

@@ -8,7 +8,7 @@ from migrator.load.documents import parse_yaml
 from migrator.model.build import WORKLOAD_KINDS, build_estate
 
 PARTS = ("workloads", "services", "ingresses", "routes", "hpas", "config_maps", "secrets",
-         "service_accounts", "pdbs", "others")
+         "service_accounts", "pdbs", "others", "limit_ranges")
 WORKLOAD_API = {"Deployment": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1",
                 "ReplicaSet": "apps/v1", "Job": "batch/v1", "CronJob": "batch/v1"}
 
@@ -24,7 +24,7 @@ WORKLOAD_API = {"Deployment": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": 
     ("v1", "Secret", "secrets"),
     ("v1", "ServiceAccount", "service_accounts"),
     ("policy/v1", "PodDisruptionBudget", "pdbs"),
-    ("v1", "LimitRange", "others"),
+    ("v1", "LimitRange", "limit_ranges"),
     ("example.com/v1", "Widget", "others"),
 ])
 def test_each_kind_lands_in_its_part_of_the_estate(api_version, kind, part):
@@ -33,3 +33,59 @@ def test_each_kind_lands_in_its_part_of_the_estate(api_version, kind, part):
     assert {name: len(getattr(estate, name)) for name in PARTS if getattr(estate, name)} == {part: 1}
     assert findings == []
     assert getattr(estate, part)[0].meta.name == "x"
+
+
+LIMIT_RANGE = """\
+apiVersion: v1
+kind: LimitRange
+metadata: {name: defaults, namespace: shop}
+spec:
+  limits:
+  - type: Container
+    default: {cpu: 500m, memory: 512Mi}
+    defaultRequest: {cpu: 250m, memory: 256Mi, ephemeral-storage: 1Gi}
+    max: {cpu: "2"}
+    min: {memory: 64Mi}
+    maxLimitRequestRatio: {cpu: "4"}
+  - type: PersistentVolumeClaim
+    max: {storage: 10Gi}
+"""
+
+
+def test_limit_range_is_read_as_written():
+    from migrator.findings import SourceRef
+    from migrator.model.objects import LimitRange, LimitRangeItem, Meta, ResourceAmounts
+
+    estate, findings = build_estate(parse_yaml(LIMIT_RANGE, "lr.yaml"))
+    assert findings == []
+    assert estate.limit_ranges == (LimitRange(
+        meta=Meta("defaults", "shop"), source=SourceRef("lr.yaml", 1, ""),
+        limits=(
+            LimitRangeItem(
+                "Container", default=ResourceAmounts(512, 512), default_request=ResourceAmounts(256, 256),
+                max=ResourceAmounts(2048, None), min=ResourceAmounts(None, 64),
+                written=("default.cpu", "default.memory", "defaultRequest.cpu", "defaultRequest.memory",
+                         "defaultRequest.ephemeral-storage", "max.cpu", "min.memory", "maxLimitRequestRatio.cpu"),
+                source=SourceRef("lr.yaml", 6, "spec.limits[0]"),
+                field_sources={key: SourceRef("lr.yaml", line, f"spec.limits[0].{key}") for key, line in (
+                    ("type", 6), ("default", 7), ("defaultRequest", 8), ("max", 9), ("min", 10),
+                    ("maxLimitRequestRatio", 11))}),
+            LimitRangeItem("PersistentVolumeClaim", written=("max.storage",),
+                           source=SourceRef("lr.yaml", 12, "spec.limits[1]"),
+                           field_sources={"type": SourceRef("lr.yaml", 12, "spec.limits[1].type"),
+                                          "max": SourceRef("lr.yaml", 13, "spec.limits[1].max")})),
+    ),)
+    assert estate.limit_ranges_in("shop") == estate.limit_ranges
+    assert estate.limit_ranges_in("default") == ()
+
+
+@pytest.mark.parametrize("limits, code, message", [
+    ("[{type: Container, default: {memory: lots}}]", "model.bad-quantity",
+     "'lots' is not a Kubernetes quantity (examples: 250m, 1, 512Mi, 2Gi); the value is ignored"),
+    ("{type: Container}", "model.wrong-type", "spec.limits should be a list, not dict; the field is ignored"),
+])
+def test_a_malformed_limit_range_is_a_located_finding(limits, code, message):
+    text = f"apiVersion: v1\nkind: LimitRange\nmetadata: {{name: x}}\nspec:\n  limits: {limits}\n"
+    estate, findings = build_estate(parse_yaml(text, "lr.yaml"))
+    assert [(f.code, f.message, f.source.line) for f in findings] == [(code, message, 5)]
+    assert len(estate.limit_ranges) == 1
