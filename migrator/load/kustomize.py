@@ -28,7 +28,7 @@ import tempfile
 
 import yaml
 
-from migrator.findings import InputError
+from migrator.findings import InputError, display_path
 from migrator.load.documents import Document, parse_yaml
 from migrator.load.relocate import relocate_to_source
 
@@ -168,14 +168,14 @@ class _SourceFiles:
         if where.get("path"):
             path = os.path.normpath(os.path.join(wrapper, str(where["path"])))
             source = _same_object(doc.data, self.documents(path))
-            if source is not None:
-                return relocate_to_source(doc, source, path)
-            return Document(doc.data, path, 0, doc.origin, {})
+            if source is not None:  # named as the user would: relative to the working folder
+                return relocate_to_source(doc, source, display_path(path))
+            return Document(doc.data, display_path(path), 0, doc.origin, {})
         if where.get("configuredIn"):
             path = os.path.normpath(os.path.join(wrapper, str(where["configuredIn"])))
             line = self._generator_line(path, doc.data, (where.get("configuredBy") or {}).get("kind", ""))
-            return Document(doc.data, path, line, doc.origin, {})
-        return Document(doc.data, fallback, 0, doc.origin, {})
+            return Document(doc.data, display_path(path), line, doc.origin, {})
+        return Document(doc.data, display_path(fallback), 0, doc.origin, {})
 
     def _generator_line(self, path: str, data: dict, generator: str) -> int:
         docs = self.documents(path)

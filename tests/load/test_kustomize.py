@@ -135,3 +135,16 @@ def test_relocate_to_source(path, line):
     doc = relocate_to_source(rendered, source, "base/frontend.yaml")
     assert doc.file == "base/frontend.yaml"
     assert doc.ref(*path).line == line
+
+
+@needs_kustomize
+def test_overlay_objects_are_named_relative_to_the_working_folder(tmp_path, monkeypatch):
+    # user trial: objects from a base were named /abs/path/base/... beside relative overlay names
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n")
+    (tmp_path / "base" / "kustomization.yaml").write_text("resources:\n- cm.yaml\n")
+    (tmp_path / "prod").mkdir()
+    (tmp_path / "prod" / "kustomization.yaml").write_text("resources:\n- ../base\nnamespace: prod\n")
+    monkeypatch.chdir(tmp_path)
+    docs = render_overlay(str(tmp_path / "prod"))
+    assert [(d.file, d.ref("metadata", "name").line) for d in docs] == [("base/cm.yaml", 4)]
