@@ -62,7 +62,8 @@ def plan(
                                 "warning,dropped; a ledger class alone keeps the error threshold; never: exit 0."),
     ledger: Optional[str] = typer.Option(None, "--ledger", help="Also write the full coverage ledger (every "
                                          "input field, classified, with file:line) as JSON and Markdown: into a "
-                                         "folder (ledger.json, ledger.md) or to PREFIX.json and PREFIX.md."),
+                                         "folder (ledger.json, ledger.md) when it ends with / or exists, else to "
+                                         "PREFIX.json and PREFIX.md."),
     config: Optional[str] = typer.Option(None, "--config", "-c", help="Project file (default: the nearest "
                                          "migrate.yaml in the first path's folder or a folder above it, up to the "
                                          "working folder or the git repository root)."),
