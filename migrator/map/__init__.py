@@ -49,6 +49,7 @@ ENVIRONMENT_MAPPERS: list[EnvironmentMapper] = [
     routes.plan_load_balancers,  # ALB rules and target groups from every Ingress and HTTPRoute
     discovery.plan_service_connect,  # after the config mapper: rewrites DNS names in env values
     routes.check_routes,  # route-equivalence self-check of the planned rules
+    scaling.request_count_without_alb,  # after routing: request-count policies need a target group
     waves.plan_waves,  # cutover waves from the call graph (needs routes and Service Connect)
     scaling.hpas_without_service,
     kinds.report_other_objects,  # kinds no mapper reads: dropped, replaced, or a decision

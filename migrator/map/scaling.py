@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from migrator.findings import Finding, info, warning
+from migrator.findings import Finding, SourceRef, info, warning
 from migrator.map.context import MapContext
 from migrator.model.objects import HPA, MetricTarget, Workload
 from migrator.model.quantity import QuantityError, parse_quantity
@@ -22,6 +22,7 @@ from migrator.plan.model import Autoscaling, EnvironmentPlan, ScalingPolicy, Ser
 # task has no headroom left while new tasks start. Targets outside are clamped, with a finding.
 UTILIZATION_RANGE = (10.0, 90.0)
 ECS_METRICS = {"cpu": "ECSServiceAverageCPUUtilization", "memory": "ECSServiceAverageMemoryUtilization"}
+REQUEST_COUNT = "ALBRequestCountPerTarget"  # the one predefined metric that needs a target group
 UNITS = {"cpu": "CPU units", "memory": "MiB"}
 DEFAULT_CPU_TARGET = 80  # what the HPA controller uses when an HPA names no metric
 _REQUEST_RATE = re.compile(r"(^|[^a-z])(rps|qps)([^a-z]|$)|requests?[-_ ]?(per[-_ ]?)?(second|sec|s)\b|"
@@ -167,7 +168,7 @@ def custom_policy(ctx: MapContext, hpa: HPA, metric: MetricTarget,
     described = f"{metric.type} {metric.name} {metric.target_type} {metric.value}"
     if _REQUEST_RATE.search(metric.name):
         per_minute = round(value * 60, 2)
-        return ScalingPolicy(name="requests", metric="ALBRequestCountPerTarget", target_value=per_minute,
+        return ScalingPolicy(name="requests", metric=REQUEST_COUNT, target_value=per_minute,
                              kubernetes_target=described), [
             info("scale.request-count", f"HPA {hpa.meta.name}: {metric.name} ({metric.value}/s per pod) becomes "
                  f"ALBRequestCountPerTarget {per_minute:g} requests per target per minute; it needs the service "
@@ -184,6 +185,40 @@ def custom_policy(ctx: MapContext, hpa: HPA, metric: MetricTarget,
 
 def _policy_name(metric: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "-", metric)[:64] or "custom"
+
+
+def request_count_without_alb(ctx: MapContext, env_plan: EnvironmentPlan) -> tuple[EnvironmentPlan, list[Finding]]:
+    """Target groups are attached by the routing mapper, after the workload mappers: a request-count
+    policy on a service no ALB routes to has no target group to measure (and Terraform cannot
+    plan its resource label), so it is taken out with a finding."""
+    services, findings = [], []
+    for service in env_plan.services:
+        scaling = service.autoscaling
+        if service.load_balancers or scaling is None or all(p.metric != REQUEST_COUNT for p in scaling.policies):
+            services.append(service)
+            continue
+        kept = tuple(p for p in scaling.policies if p.metric != REQUEST_COUNT)
+        services.append(dataclasses.replace(service, autoscaling=dataclasses.replace(scaling, policies=kept)))
+        findings.extend(warning(
+            "scale.request-count-no-alb", f"{service.name}: {p.kubernetes_target} needs an ALB target group "
+            f"({REQUEST_COUNT}), but the service is not behind one (no Ingress or HTTPRoute reaches a container "
+            f"port of it), so the policy is left out; publish the metric to CloudWatch (namespace {ctx.project}) "
+            "and add a target tracking policy on it, or route the service through an Ingress",
+            _request_metric_source(ctx, service)) for p in scaling.policies if p.metric == REQUEST_COUNT)
+    return dataclasses.replace(env_plan, services=tuple(services)), findings
+
+
+def _request_metric_source(ctx: MapContext, service: ServicePlan) -> SourceRef:
+    for workload in ctx.estate.workloads:
+        if (workload.namespace, workload.kind) != (service.namespace, service.workload_kind) or \
+                ctx.service_name(workload) != service.name:
+            continue
+        for hpa in ctx.hpas_for(workload)[:1]:
+            for metric in hpa.metrics:
+                if metric.type in ("Pods", "Object", "External") and _REQUEST_RATE.search(metric.name):
+                    return metric.source
+            return hpa.source
+    return SourceRef(service.source.file, service.source.line)
 
 
 def hpas_without_service(ctx: MapContext, env_plan: EnvironmentPlan) -> tuple[EnvironmentPlan, list[Finding]]:

@@ -199,3 +199,44 @@ def test_rebased_targets_keep_the_absolute_scale_out_point(cpu, memory, cpu_targ
 @given(st.floats(1, 200), st.integers(1, 100_000), st.integers(1, 100_000))
 def test_rebased_target_formula(percent, requested, task):
     assert abs(rebased_target(percent, requested, task) * task - percent * requested) <= task * 0.005 + 1e-6
+
+
+def kube_service(target_port="http") -> dict:
+    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "api", "namespace": "shop"},
+            "spec": {"selector": {"app": "api"}, "ports": [{"name": "web", "port": 80, "targetPort": target_port}]}}
+
+
+def ingress() -> dict:
+    backend = {"service": {"name": "api", "port": {"number": 80}}}
+    return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "api", "namespace": "shop"},
+            "spec": {"ingressClassName": "alb", "rules": [{"host": "api.example.com", "http": {"paths": [
+                {"path": "/", "pathType": "Prefix", "backend": backend}]}}]}}
+
+
+RPS = custom("Pods", "http_requests_per_second", "10")
+NO_ALB = ("api: Pods http_requests_per_second AverageValue 10 needs an ALB target group (ALBRequestCountPerTarget), "
+          "but the service is not behind one (no Ingress or HTTPRoute reaches a container port of it), so the policy "
+          "is left out; publish the metric to CloudWatch (namespace shop) and add a target tracking policy on it, or "
+          "route the service through an Ingress")
+# (documents besides the Deployment and its HPA, policies planned, scale.request-count-no-alb messages)
+ALB_CASES = {
+    "behind an Ingress: kept": (
+        [kube_service(), ingress()], [("cpu", CPU), ("requests", "ALBRequestCountPerTarget")], []),
+    "no Service, no Ingress": ([], [("cpu", CPU)], [NO_ALB]),
+    "Service but no Ingress": ([kube_service()], [("cpu", CPU)], [NO_ALB]),
+    "Ingress to an unresolvable named targetPort": (
+        [kube_service(target_port="nope"), ingress()], [("cpu", CPU)], [NO_ALB]),
+}
+
+
+@pytest.mark.parametrize("others, expected, messages", ALB_CASES.values(), ids=ALB_CASES)
+def test_request_count_policies_need_a_target_group(others, expected, messages):
+    from migrator.map import map_environment
+    autoscaler = hpa([resource("cpu", value=70), RPS])
+    text = dump(workload(), autoscaler, *others)
+    plan = map_environment(context(workload(), autoscaler, *others))
+    service = plan.services[0]
+    assert [(p.name, p.metric) for p in service.autoscaling.policies] == expected
+    found = [f for f in plan.findings if f.code == "scale.request-count-no-alb"]
+    assert [(f.message, str(f.severity), f.source.file, f.source.line) for f in found] == [
+        (message, "warning", "app.yaml", line_of(text, "- type: Pods")) for message in messages]
