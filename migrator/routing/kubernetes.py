@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from migrator.model.objects import BackendRef, HTTPRoute, Ingress
-from migrator.routing.nginx_regex import USE_REGEX, RegexLocation, location_order, regex_locations, rewrites
+from migrator.routing.nginx_regex import RegexLocation, location_order, regex_locations, served_by_nginx
 from migrator.routing.probes import NO_BACKEND, Probe, answer_for
 
 # (namespace, service, port) -> ((ECS service, weight), ...); empty when nothing serves it
@@ -38,21 +38,10 @@ Resolver = Callable[[str, str, "int | str | None"], tuple[tuple[str, int], ...]]
 EXACT, PREFIX, CHAR_PREFIX, PATTERN, REGEX = "Exact", "Prefix", "CharPrefix", "Pattern", "Regex"
 
 
-def ingress_class(ingress: Ingress) -> str:
-    return (ingress.ingress_class or "").lower()
-
-
-def regex_enabled(ingress: Ingress) -> bool:
-    """Whether this Ingress turns ingress-nginx regex locations on for its hosts."""
-    notes = ingress.meta.annotations
-    return ingress_class(ingress) != "alb" and (notes.get(USE_REGEX, "").lower() == "true" or any(
-        rewrites(ingress, path.path) for rule in ingress.rules for path in rule.paths))
-
-
 def ingress_path_kind(ingress: Ingress, path_type: str, regex_host: bool = False) -> str:
     """How a path of this Ingress matches: Exact, Prefix, CharPrefix, Pattern or Regex
     (`regex_host`: ingress-nginx writes the paths of its host as regex locations)."""
-    if ingress_class(ingress) == "alb":
+    if not served_by_nginx(ingress):
         return path_type if path_type in (EXACT, PREFIX) else PATTERN
     if regex_host:
         return REGEX
@@ -74,12 +63,13 @@ class _Entry:
     headers: tuple[tuple[str, str], ...]  # (lower-case name, value), exact matches
     answer: str | None
     order: tuple
-    nginx_regex: bool = False  # an ingress-nginx regex location: ordered as the controller orders them
+    nginx_location: str = ""  # an ingress-nginx regex location: the Ingress path the controller ranks it by
 
     def rank(self) -> tuple:
         host = (0, 0) if self.host and not self.host.startswith("*.") else \
             (1, -len(self.host)) if self.host else (2, 0)
-        length = location_order(self.path) if self.nginx_regex else (-len(self.path), ())
+        # a `<path>/` or Exact copy ranks by its Ingress path, then by copy index (last in `order`)
+        length = location_order(self.nginx_location) if self.nginx_location else (-len(self.path), "")
         return (host, 0 if self.kind == EXACT else 1, *length,
                 0 if self.method else 1, -len(self.headers), self.order)
 
@@ -259,7 +249,7 @@ def _ingress_entries(ingress: Ingress, resolve: Resolver, regex: dict[tuple, Reg
             located = regex.get((ingress.meta.namespace, ingress.meta.name, i, j))
             if located is not None:  # one entry per location; none when an earlier Ingress owns the path
                 entries += [_Entry(host=rule.host.lower(), single_label=True, kind=REGEX, path=text, method="",
-                                   headers=(), answer=answer, order=(*order, copy), nginx_regex=True)
+                                   headers=(), answer=answer, order=(*order, copy), nginx_location=located.path)
                             for copy, text in enumerate(located.texts)]
                 continue
             kind = ingress_path_kind(ingress, path.path_type)

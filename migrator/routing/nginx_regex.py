@@ -17,8 +17,13 @@ and template.go, read for this module):
 - `updateServerLocations` gives a Prefix path (not `/`) of an Ingress without regex or rewrite
   of its own two locations: `<path>/` and an Exact copy `<path>` (no copy when an Exact location
   of that path exists). Prefix paths of a regex Ingress keep one location, `<path>`.
-- Locations are sorted by descending path length in bytes, equal lengths by descending path
-  text (two stable sorts), so the earlier-defined location wins only between equal texts.
+- `getBackendServers` sorts a host's locations by descending path length in bytes, equal
+  lengths by descending path text (two `sort.SliceStable`), so the earlier-defined location wins
+  only between equal texts. Only AFTERWARDS does `getConfiguration` call `updateServerLocations`,
+  which puts the `<path>/` copy and the Exact copy in the place of their Prefix location without
+  sorting again: a copy ranks by its Ingress path, then by copy index (`location_order`). So
+  Prefix `/api` (`^/api/`, `^/api`) comes after the longer regex `/ap.*` although `/api/` is as
+  long as it.
 
 Ingresses are taken per ingress class in namespace/name order (the controller uses creation
 time, which manifests do not carry). `alb` Ingresses are not served by ingress-nginx.
@@ -26,13 +31,17 @@ time, which manifests do not carry). `alb` Ingresses are not served by ingress-n
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from migrator.model.objects import Ingress
+from migrator.model.objects import Ingress, IngressRule
 
 USE_REGEX = "nginx.ingress.kubernetes.io/use-regex"
 REWRITE_TARGET = "nginx.ingress.kubernetes.io/rewrite-target"
+
+# a character that makes a regex location more than its literal text
+REGEX_SPECIAL = re.compile(r"[\\^$.*+?()\[\]{}|]")
 
 PathKey = tuple[str, str, int, int]  # (namespace, name, rule index, path index)
 
@@ -41,6 +50,7 @@ PathKey = tuple[str, str, int, int]  # (namespace, name, rule index, path index)
 class RegexLocation:
     """What one Ingress path becomes on a regex host."""
     texts: tuple[str, ...]  # the regex text of each location it owns: `~* "^<text>"`; () merged away
+    path: str = ""  # the location path the controller sorts by (before the copies): rank with location_order
     kept_by: str = ""  # merged away: the Ingress (namespace/name) whose location of that path answers
     cause: str = ""  # the Ingress whose use-regex or rewrite-target turned regex on for the host
 
@@ -63,6 +73,16 @@ def own_regex(ingress: Ingress, path: str) -> bool:
     return ingress.meta.annotations.get(USE_REGEX, "").lower() == "true" or rewrites(ingress, path)
 
 
+def turns_regex_on(ingress: Ingress, rule: IngressRule) -> bool:
+    """Whether this rule's own locations turn regex on for its host (`enforceRegexModifier`)."""
+    return served_by_nginx(ingress) and any(own_regex(ingress, p.path) for p in rule.paths)
+
+
+def regex_enabled(ingress: Ingress) -> bool:
+    """Whether this Ingress turns ingress-nginx regex locations on for any of its hosts."""
+    return any(turns_regex_on(ingress, rule) for rule in ingress.rules)
+
+
 def server_key(ingress: Ingress, host: str) -> tuple[str, str]:
     return ((ingress.ingress_class or "").lower(), host.lower())
 
@@ -73,7 +93,7 @@ def regex_servers(ingresses: Iterable[Ingress]) -> dict[tuple[str, str], str]:
     found: dict[tuple[str, str], str] = {}
     for ingress in _in_order(ingresses):
         for rule in ingress.rules:
-            if any(own_regex(ingress, p.path) for p in rule.paths):
+            if turns_regex_on(ingress, rule):
                 found.setdefault(server_key(ingress, rule.host), ingress.meta.key)
     return found
 
@@ -102,7 +122,8 @@ def regex_locations(ingresses: Sequence[Ingress]) -> dict[PathKey, RegexLocation
     exact = {(server, text) for server, locs in merged.items() for text, kind, _ in locs if kind == "Exact"}
     for key, (ingress, text, kind) in kept.items():
         server = server_key(ingress, ingress.rules[key[2]].host)
-        out[key] = RegexLocation(_texts(ingress, text, kind, (server, text) in exact), cause=servers[server])
+        out[key] = RegexLocation(_texts(ingress, text, kind, (server, text) in exact), path=text,
+                                 cause=servers[server])
     return out
 
 
@@ -113,10 +134,18 @@ def _texts(ingress: Ingress, text: str, kind: str, exact_exists: bool) -> tuple[
     return (normal,) if exact_exists else (normal, text)
 
 
-def location_order(text: str) -> tuple[int, tuple[int, ...]]:
-    """Sort key of a regex location: longer first (bytes), then the greater text first."""
-    raw = text.encode()
-    return (-len(raw), tuple(255 - b for b in raw))
+def location_order(path: str) -> tuple[int, str]:
+    """Sort key of the locations of an Ingress `path` (RegexLocation.path, never a copy's text):
+    longer first (bytes), then the greater text first; ties keep definition order, then copy
+    order. The text is returned as the hex of its inverted bytes, so that an ascending sort puts
+    the greater text first and the key is a plain string the mapper can lead its tie-break with
+    (hex digits sort before the "~" that puts the default action of a host last).
+    Pinned from ingress-nginx internal/ingress/controller/controller.go: getBackendServers sorts
+    (sort.SliceStable by Path descending, then by len(Path) descending) before getConfiguration
+    runs updateServerLocations, which adds the copies in place and does not sort again.
+    """
+    raw = path.encode()
+    return (-len(raw), bytes(255 - b for b in raw).hex())
 
 
 def _in_order(ingresses: Iterable[Ingress]) -> list[Ingress]:

@@ -221,7 +221,8 @@ REGEX_CASES = {
     "another Ingress of the host: its Prefix owns path/ and path, as ingress-nginx writes them": (
         [ingress("plain", [("shop.example.com", [("/static", "Prefix", "api", 80), ("/", "Prefix", "web", 80)])]),
          ingress("regex", [("shop.example.com", [("/v1", "Prefix", "v1", 80)])], annotations=USE_REGEX)],
-        [(11404, ("shop.example.com",), ("/static/*",), "api"), (11604, ("shop.example.com",), ("/static*",), "api"),
+        # both copies rank by /static (7 bytes), /static/ first: updateServerLocations adds them in place
+        [(11604, ("shop.example.com",), ("/static/*",), "api"), (11605, ("shop.example.com",), ("/static*",), "api"),
          (12404, ("shop.example.com",), ("/v1*",), "v1"), (12804, ("shop.example.com",), ("/*",), "web")],
         [CASE, CASE, MISMATCH, MISMATCH, MISMATCH, MISMATCH, REGEX_PATH], ["/STATIC", "/STATIC/x", "/V1", "/V1/x"]),
     "rewrite-target implies regex for the host": (
@@ -230,13 +231,21 @@ REGEX_CASES = {
                  annotations={"nginx.ingress.kubernetes.io/rewrite-target": "/"})],
         [(12204, ("shop.example.com",), ("/api*",), "api"), (12804, ("shop.example.com",), ("/*",), "web")],
         [CASE, MISMATCH, MISMATCH, ("route.rewrite-target", "error")], ["/API", "/API/x"]),
+    "a regex one character longer than a Prefix ranks ahead of its path/ copy, as ingress-nginx sorts": (
+        [ingress("p", [("shop.example.com", [("/api", "Prefix", "web", 80)])]),
+         ingress("r", [("shop.example.com", [("/ap.*", "ImplementationSpecific", "api", 80)])], annotations=USE_REGEX)],
+        [(12004, ("shop.example.com",), ("/ap*",), "api"), (12204, ("shop.example.com",), ("/api/*",), "web"),
+         (12205, ("shop.example.com",), ("/api*",), "web")],
+        [CASE, MISMATCH, MISMATCH, MISMATCH, MISMATCH, ("route.regex-closest", "warning"), REGEX_PATH],
+        ["/AP.", "/AP./x", "/API", "/API/x"]),
     "the same path and type again: the first Ingress keeps it, no rule for the second": (
         [ingress("a", [("shop.example.com", [("/x", "Exact", "api", 80)])]),
          ingress("b", [("shop.example.com", [("/x", "Prefix", "web", 80), ("/x", "Exact", "v1", 80)])]),
          ingress("c", [("shop.example.com", [("/", "Prefix", "web", 80)])], annotations=USE_REGEX)],
-        [(12404, ("shop.example.com",), ("/x/*",), "web"), (12604, ("shop.example.com",), ("/x*",), "api"),
+        # a's ^/x and b's ^/x/ both rank by /x, a's first (definition order): ^/x answers /x/ too
+        [(12604, ("shop.example.com",), ("/x*",), "api"), (12605, ("shop.example.com",), ("/x/*",), "web"),
          (12804, ("shop.example.com",), ("/*",), "web")],
-        [CASE, CASE, ("route.conflict", "info"), MISMATCH, REGEX_PATH], ["/X"]),
+        [CASE, CASE, ("route.conflict", "info"), MISMATCH, MISMATCH, REGEX_PATH], ["/X", "/X/x"]),
 }
 
 

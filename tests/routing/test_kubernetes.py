@@ -104,6 +104,12 @@ DOC_WARNING = ingress("test-ingress-3", [("test.com", [("/foo/bar/bar", "Prefix"
                       annotations=REGEX)
 
 
+PREFIX_COPY = (ingress("p", [("test.com", [("/api", "Prefix", "a", 80)])]),
+               ingress("r", [("test.com", [("/ap.*", "ImplementationSpecific", "b", 80)])], annotations=REGEX))
+EQUAL_LENGTH = (ingress("p", [("test.com", [("/a/b", "Prefix", "a", 80)])]),
+                ingress("r", [("test.com", [("/a.*", "ImplementationSpecific", "b", 80)])], annotations=REGEX))
+
+
 def as_prefix(doc):
     doc = copy.deepcopy(doc)
     for rule in doc["spec"]["rules"]:
@@ -130,9 +136,16 @@ def as_prefix(doc):
     (DOC_PRIORITY, "test.com", "/foo/bar/1", "service3"),
     (DOC_PRIORITY, "test.com", "/foo/bar/", "service2"),
     (DOC_PRIORITY, "test.com", "/foo/bar", "service1"),
-    # the same with pathType Prefix: /foo/bar also owns the location /foo/bar/, defined before service2's
-    ((as_prefix(DOC_PRIORITY[0]), DOC_PRIORITY[1]), "test.com", "/foo/bar/", "service1"),
+    # the same with pathType Prefix: /foo/bar also owns a location ^/foo/bar/, but copies rank by their
+    # Ingress path (getBackendServers sorts before updateServerLocations copies): /foo/bar/'s come first
+    ((as_prefix(DOC_PRIORITY[0]), DOC_PRIORITY[1]), "test.com", "/foo/bar/", "service2"),
     ((DOC_WARNING,), "test.com", "/foo/bar/bar", "re"),  # the longer regex first, not the exact text
+    # copies rank by their Ingress path: /ap.* (5 bytes) before /api (4) and so before its copy /api/ (5)
+    (PREFIX_COPY, "test.com", "/api/x", "b"),
+    (PREFIX_COPY, "test.com", "/apix", "b"),
+    # equal Ingress path lengths: the greater text first (/a/b > /a.*), then its copies
+    (EQUAL_LENGTH, "test.com", "/a/b/x", "a"),
+    (EQUAL_LENGTH, "test.com", "/a/c", "b"),
 ])
 def test_ingress_nginx_regex_hosts(docs, host, path, expected):
     assert kubernetes_backend(index_for(*docs), Probe(host, path)) == expected
@@ -143,9 +156,27 @@ def test_same_path_and_type_on_a_regex_host_the_first_ingress_keeps_it():
     second = ingress("b", [("app.example.com", [("/x", "Prefix", "b", 80)])])
     regex = ingress("c", [("app.example.com", [("/y", "Prefix", "c", 80)])], annotations=REGEX)
     index = index_for(first, second, regex)
-    # b's Prefix has no Exact copy (a's Exact /x exists): /x/ and below go to b, the rest of ^/x to a
+    # b's Prefix has no Exact copy (a's Exact /x exists); its ^/x/ ranks by /x like a's ^/x, after it
+    # (definition order), so a's ^/x answers everything below /x
     assert [kubernetes_backend(index, Probe("app.example.com", p)) for p in ("/x", "/xy", "/x/", "/X/z")] == \
-        ["a", "a", "b", "b"]
+        ["a", "a", "a", "a"]
+
+
+# The controller's location order, worked out by hand from controller.go (getBackendServers sorts
+# the Ingress paths by length then text, getConfiguration's updateServerLocations then puts the
+# `<path>/` and Exact copies in place): an independent check of the order the index keeps.
+@pytest.mark.parametrize("docs, order", [
+    (PREFIX_COPY, [("/ap.*", "b"), ("/api/", "a"), ("/api", "a")]),
+    (EQUAL_LENGTH, [("/a/b/", "a"), ("/a/b", "a"), ("/a.*", "b")]),
+    ((as_prefix(DOC_PRIORITY[0]), DOC_PRIORITY[1]),
+     [("/foo/bar/(.+)", "service3"), ("/foo/bar/", "service2"), ("/foo/bar/", "service2"),
+      ("/foo/bar/", "service1"), ("/foo/bar", "service1")]),
+    ((ingress("a", [("test.com", [("/x", "Exact", "a", 80), ("/yy", "Prefix", "c", 80)])]),
+      ingress("b", [("test.com", [("/x", "Prefix", "b", 80)])], annotations=REGEX)),
+     [("/yy/", "c"), ("/yy", "c"), ("/x", "a"), ("/x", "b")]),
+])
+def test_regex_host_locations_in_controller_order(docs, order):
+    assert [(e.path, e.answer) for e in index_for(*docs).entries] == order
 
 
 ROUTE = http_route("r", ["shop.example.com", "*.example.org"], [

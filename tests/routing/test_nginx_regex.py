@@ -19,28 +19,28 @@ def locations(*docs):
     # use-regex on the Ingress itself: every path one location `~* "^<path>"`, Exact included
     ([ingress("app", [(HOST, [("/static", "Prefix", "a", 80), ("/", "Prefix", "b", 80),
                               ("/login", "Exact", "c", 80)])], annotations=REGEX)],
-     {("default", "app", 0, 0): RegexLocation(("/static",), cause="default/app"),
-      ("default", "app", 0, 1): RegexLocation(("/",), cause="default/app"),
-      ("default", "app", 0, 2): RegexLocation(("/login",), cause="default/app")}),
+     {("default", "app", 0, 0): RegexLocation(("/static",), path="/static", cause="default/app"),
+      ("default", "app", 0, 1): RegexLocation(("/",), path="/", cause="default/app"),
+      ("default", "app", 0, 2): RegexLocation(("/login",), path="/login", cause="default/app")}),
     # another Ingress of the host turns it on; a Prefix of an Ingress without regex: `path/` and `path`
     ([ingress("plain", [(HOST, [("/static", "Prefix", "a", 80), ("/img/", "Prefix", "b", 80)])]),
       ingress("regex", [(HOST, [("/api", "Prefix", "c", 80)])], annotations=REGEX)],
-     {("default", "plain", 0, 0): RegexLocation(("/static/", "/static"), cause="default/regex"),
-      ("default", "plain", 0, 1): RegexLocation(("/img/", "/img/"), cause="default/regex"),
-      ("default", "regex", 0, 0): RegexLocation(("/api",), cause="default/regex")}),
+     {("default", "plain", 0, 0): RegexLocation(("/static/", "/static"), path="/static", cause="default/regex"),
+      ("default", "plain", 0, 1): RegexLocation(("/img/", "/img/"), path="/img/", cause="default/regex"),
+      ("default", "regex", 0, 0): RegexLocation(("/api",), path="/api", cause="default/regex")}),
     # an Exact location of the same path exists: no Exact copy; the same path and type again: merged
     ([ingress("a", [(HOST, [("/x", "Exact", "a", 80)])]),
       ingress("b", [(HOST, [("/x", "Prefix", "b", 80), ("/x", "Exact", "c", 80)])]),
       ingress("c", [(HOST, [("/y", "Prefix", "d", 80)])], annotations=REGEX)],
-     {("default", "a", 0, 0): RegexLocation(("/x",), cause="default/c"),
-      ("default", "b", 0, 0): RegexLocation(("/x/",), cause="default/c"),
+     {("default", "a", 0, 0): RegexLocation(("/x",), path="/x", cause="default/c"),
+      ("default", "b", 0, 0): RegexLocation(("/x/",), path="/x", cause="default/c"),
       ("default", "b", 0, 1): RegexLocation((), kept_by="default/a", cause="default/c"),
-      ("default", "c", 0, 0): RegexLocation(("/y",), cause="default/c")}),
+      ("default", "c", 0, 0): RegexLocation(("/y",), path="/y", cause="default/c")}),
     # rewrite-target implies regex, unless it equals the path; other hosts and alb Ingresses untouched
     ([ingress("rw", [(HOST, [("/v1", "Prefix", "a", 80)]), ("same.example.com", [("/", "Prefix", "b", 80)])],
               annotations={"nginx.ingress.kubernetes.io/rewrite-target": "/"}),
       ingress("alb", [(HOST, [("/z", "Prefix", "c", 80)])], class_name="alb")],
-     {("default", "rw", 0, 0): RegexLocation(("/v1",), cause="default/rw")}),
+     {("default", "rw", 0, 0): RegexLocation(("/v1",), path="/v1", cause="default/rw")}),
 ])
 def test_regex_locations(docs, expected):
     assert locations(*docs) == expected

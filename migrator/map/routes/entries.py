@@ -4,14 +4,14 @@ express are raised here, located at the path or match they concern."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from migrator import data
 from migrator.findings import Finding, SourceRef, error, info, warning
 from migrator.model.objects import BackendRef, Estate, HTTPRoute, Ingress
-from migrator.routing.kubernetes import EXACT, PREFIX, REGEX, ingress_path_kind, is_mesh_route, regex_enabled
-from migrator.routing.nginx_regex import RegexLocation, regex_locations
+from migrator.routing.kubernetes import EXACT, PREFIX, REGEX, ingress_path_kind, is_mesh_route
+from migrator.routing.nginx_regex import (REGEX_SPECIAL, USE_REGEX, RegexLocation, location_order, regex_enabled,
+                                          regex_locations)
 
 SCHEME = "alb.ingress.kubernetes.io/scheme"
 HEALTHCHECK_PATH = "alb.ingress.kubernetes.io/healthcheck-path"
@@ -27,11 +27,12 @@ class RouteEntry:
     headers: tuple[tuple[str, str], ...]  # (name, value) exact matches
     backends: tuple[BackendRef, ...]
     namespace: str
-    order: tuple  # tie-break: namespace, name, kind, rule, path
+    order: tuple  # tie-break: namespace, name, kind, rule, path (regex locations: text rank first, copy last)
     source: SourceRef
     origin: str
     single_label_wildcard: bool = True
     health_check_path: str = ""
+    nginx_location: str = ""  # an ingress-nginx regex location: the Ingress path the controller ranks it by
 
     @property
     def wildcard(self) -> bool:
@@ -81,19 +82,20 @@ def ingress_entries(ingress: Ingress, regex: dict[tuple, RegexLocation] | None =
             if located is not None:
                 findings.extend(_regex_host_findings(what, rule.host, path, located))
             texts = located.texts if located is not None else (path.path,)
+            order = (ingress.meta.namespace, ingress.meta.name, "Ingress", i, j)
+            if located is not None:  # the controller's order: greater Ingress path text, definition, copy
+                order = (location_order(located.path)[1], *order)
             for copy, text in enumerate(texts):  # a Prefix path can own two regex locations
                 entries.append(RouteEntry(
                     partition=partition_of(ingress.meta.annotations),
                     hosts=(rule.host.lower(),) if rule.host else (), kind=kind,
                     path=prefix_path(text) if kind == PREFIX else text, methods=(), headers=(),
                     backends=(path.backend,) if path.backend else (), namespace=ingress.meta.namespace,
-                    order=(ingress.meta.namespace, ingress.meta.name, "Ingress", i, j, *((copy,) if located else ())),
+                    order=(*order, copy) if located else order,
                     source=path.source, origin=f"{what} {rule.host or '*'}{path.path} ({path.path_type})",
-                    health_check_path=ingress.meta.annotations.get(HEALTHCHECK_PATH, "")))
+                    health_check_path=ingress.meta.annotations.get(HEALTHCHECK_PATH, ""),
+                    nginx_location=located.path if located else ""))
     return entries, findings
-
-
-_REGEX_SPECIAL = re.compile(r"[\\^$.*+?()\[\]{}|]")
 
 
 def _regex_host_findings(what: str, host: str, path, located: RegexLocation) -> list[Finding]:
@@ -105,7 +107,7 @@ def _regex_host_findings(what: str, host: str, path, located: RegexLocation) -> 
                      "pathType; ingress-nginx keeps the first, so no rule is planned for it", path.source)]
     text = located.texts[-1]
     base = text.rstrip("/")
-    if not base or _REGEX_SPECIAL.search(text):
+    if not base or REGEX_SPECIAL.search(text):
         return []  # `/` matches every path in any case; a real regex: route.regex-closest says how it is planned
     exact = " (an Exact path included: it matches as a prefix there)" if path.path_type == EXACT else ""
     return [warning("route.case-insensitive",
@@ -151,7 +153,7 @@ def annotation_findings(ingress: Ingress) -> list[Finding]:
                          f"Ingress {ingress.meta.key} rewrites paths to {rewrite!r}; the planned ALB forwards the "
                          "original path. Make the service answer the original paths, or add an ALB URL "
                          "rewrite transform to these rules", ingress.source))
-    if regex_enabled(ingress) and ingress.meta.annotations.get("nginx.ingress.kubernetes.io/use-regex"):
+    if regex_enabled(ingress) and ingress.meta.annotations.get(USE_REGEX):
         out.append(warning("route.regex-path",
                            f"Ingress {ingress.meta.key} uses ingress-nginx regex paths (case-insensitive); ALB path "
                            "patterns are case-sensitive wildcards, so each regex path is planned as its closest "

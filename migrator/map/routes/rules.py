@@ -19,8 +19,8 @@ from migrator.findings import Finding, error, info, warning
 from migrator.map.routes.backends import Endpoint, Endpoints
 from migrator.map.routes.entries import RouteEntry
 from migrator.routing.kubernetes import CHAR_PREFIX, EXACT, PATTERN, PREFIX, REGEX
+from migrator.routing.nginx_regex import REGEX_SPECIAL, location_order
 
-_REGEX_SPECIAL = re.compile(r"[\\^$.*+?()\[\]{}|]")
 _PATH_OK = re.compile(r"[A-Za-z0-9_.$/~\"'@:+&-]*")
 _HOST_OK = re.compile(r"(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]+")
 # ingress-nginx regex idioms that are a prefix in disguise: (tail, kind of the literal part)
@@ -39,8 +39,8 @@ class Draft:
     entry: RouteEntry
     hosts: tuple[str, ...]  # ALB host values (this environment's names)
     paths: tuple[str, ...]
-    kind: str  # the kind the values reproduce (a regex maps to the kind of its idiom)
-    length: int  # the literal path length precedence is measured by
+    kind: str  # the kind the values reproduce (a regex maps to the kind of its idiom); Regex on a regex host
+    length: int  # the literal path length precedence is measured by (regex host: its Ingress path's bytes)
     targets: tuple[Target, ...]
     fixed_response: int = 0
     guard: str = ""  # wildcard | any: a copy for a host an ALB wildcard would wrongly catch (depth_guards)
@@ -66,10 +66,12 @@ def drafts_for(entry: RouteEntry, endpoints: Endpoints, host_map: dict[str, str]
     if values is None:
         return [], [_inexpressible(entry)]
     paths, kind, length = values
-    if entry.kind == REGEX and _REGEX_SPECIAL.search(entry.path):  # literal ones: route.case-insensitive
+    if entry.kind == REGEX and REGEX_SPECIAL.search(entry.path):  # literal ones: route.case-insensitive
         findings.append(warning("route.regex-closest", f"{entry.origin}: regex planned as {kind} {paths} (case-"
                                 "sensitive, unlike ingress-nginx); check that the service needs nothing else",
                                 entry.source))
+    if entry.nginx_location:  # ranked as ingress-nginx ranks its locations, never ahead as an Exact
+        kind, length = REGEX, -location_order(entry.nginx_location)[0]
     hosts = tuple(host_map.get(h, h) for h in entry.hosts)
     bad = [h for h in hosts if not _HOST_OK.fullmatch(h) or len(h) > quotas()["pattern_max_length"]]
     if bad:
@@ -116,7 +118,7 @@ def path_values(entry: RouteEntry) -> tuple[tuple[str, ...], str, int] | None:
 
 def _regex_literal(regex: str) -> tuple[str, str] | None:
     text = regex[1:] if regex.startswith("^") else regex
-    cut = re.search(r"[\\^$.*+?()\[\]{}|]", text)
+    cut = REGEX_SPECIAL.search(text)
     literal, tail = (text[:cut.start()], text[cut.start():]) if cut else (text, "")
     kind = _REGEX_IDIOMS.get(tail)
     if kind is None or not literal.startswith("/"):
