@@ -104,11 +104,14 @@ def _client(name: str, endpoint: str):
 
 
 def explain(first: int, second: int) -> None:
+    from tests.verify import sample_drifts
+
     say(f"""
 == What verify showed
 First run (exit {first}): it read the live cluster, services, task definitions, load balancer,
-rules, target groups, autoscaling, Service Connect and log groups, read-only, and found them
-as the plan says; it re-generated the routing probes from the Kubernetes objects and every one
+rules, target groups, autoscaling, Service Connect, log groups and the EventBridge Scheduler
+schedule of the {sample_drifts.SCHEDULED_TASK} CronJob, read-only, and found them as the plan
+says; it re-generated the routing probes from the Kubernetes objects and every one
 reaches, through the live ALB rules, the service Kubernetes sends it to. Exit 0: parity.
 
 Second run (exit {second}): the changed image is a DRIFT line naming the service, the field and

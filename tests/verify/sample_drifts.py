@@ -4,6 +4,7 @@ settle it the way ECS would, and inject drifts with boto3 (each injection return
 from __future__ import annotations
 
 SERVICE = "user-service"  # wave 1: autoscaled, Service Connect, a target group, two secrets
+SCHEDULED_TASK = "nightly-report"  # the prod values' CronJob (analytics-service image, America/New_York)
 
 
 class Live:
@@ -205,3 +206,22 @@ def desired_below_min(live):
     return lambda: live.ecs.update_service(cluster=live.cluster, service=SERVICE, desiredCount=count)
 
 
+def schedule(live) -> dict:
+    """The GetSchedule answer for the sample's CronJob, found by the name emit gave it."""
+    from migrator.verify.names import schedule_name
+
+    name = schedule_name(live.applied.plan.project, live.applied.env_name, SCHEDULED_TASK)
+    return live.applied.client("scheduler").get_schedule(Name=name)
+
+
+UPDATABLE = ("Name", "GroupName", "Description", "ScheduleExpression", "ScheduleExpressionTimezone", "State",
+             "FlexibleTimeWindow", "Target", "KmsKeyArn", "StartDate", "EndDate", "ActionAfterCompletion")
+
+
+def schedule_expression(live):
+    """The CronJob's schedule moved an hour later behind Terraform's back (UpdateSchedule replaces
+    every field, so the restore sends the whole schedule back as it was)."""
+    original = {k: v for k, v in schedule(live).items() if k in UPDATABLE and v is not None}
+    scheduler = live.applied.client("scheduler")
+    scheduler.update_schedule(**{**original, "ScheduleExpression": "cron(30 3 * * ? *)"})
+    return lambda: scheduler.update_schedule(**original)

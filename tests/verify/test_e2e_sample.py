@@ -16,7 +16,8 @@ from tests.conftest import SAMPLES, run_cli
 from tests.verify.sample_drifts import (SERVICE, Live, alias_missing, desired_below_min, health_path, host_changed,
                                         image_tag, log_group, log_retention, overlapping_rules, planned_rule,
                                         policy_target, port_80_path_changed, port_80_rule, priorities_swapped,
-                                        rule_deleted, scaling_max, secret_removed, task_cpu)
+                                        rule_deleted, scaling_max, schedule, schedule_expression, secret_removed,
+                                        task_cpu)
 
 pytestmark = pytest.mark.slow
 
@@ -48,9 +49,13 @@ def test_parity_through_the_cli(live):
     assert result.stderr == ""
     report = json.loads(result.stdout)
     failures = [s for s in report["services"] if s["status"] != "PASS"] + [
-        r for r in report["routes"] if r["status"] != "PASS"] + [x for x in report["probes"] if not x["agree"]]
+        r for r in report["routes"] if r["status"] != "PASS"] + [x for x in report["probes"] if not x["agree"]] + [
+        x for x in report["schedules"] if x["status"] != "PASS"]
     assert (result.code, failures, report["notes"]) == (0, [], [])
     assert len(report["services"]) == len(live.env.services)
+    # the schedule Terraform's modules/scheduled-task created, found by verify's names: emit and verify agree
+    assert [(x["name"], x["status"]) for x in report["schedules"]] == [("nightly-report", "PASS")]
+    assert (report["api_calls"]["scheduler:ListSchedules"], report["api_calls"]["scheduler:GetSchedule"]) == (1, 1)
     assert len(report["probes"]) == live.env.route_check.probes  # the Kubernetes probes of the plan's own check
 
 
@@ -89,6 +94,8 @@ def expected_lines(name: str, live: Live) -> list[str]:
                         f'"{target.health_check.path}", actual "/"'],
         "log-retention": [f"DRIFT {SERVICE}: log_retention_days[{group}]: expected "
                           f"{live.env.settings.log_retention_days}, actual 7"],
+        "schedule-expression": ['DRIFT schedule nightly-report: schedule: expected "cron(30 2 * * ? *)", '
+                                'actual "cron(30 3 * * ? *)"'],
         "desired-below-min": [f'DRIFT {SERVICE}: desired_count: expected ">= {scaling.min_capacity} (autoscaling '
                               f'min_capacity)", actual 1'],
     }.get(name, [])
@@ -98,7 +105,8 @@ DRIFTS = [("task-cpu", task_cpu), ("image-tag", image_tag), ("secret-removed", s
           ("rule-deleted", rule_deleted), ("priorities-swapped", priorities_swapped), ("host-changed", host_changed),
           ("port-80-path-changed", port_80_path_changed),
           ("scaling-max", scaling_max), ("policy-target", policy_target), ("alias-missing", alias_missing),
-          ("health-path", health_path), ("log-retention", log_retention), ("desired-below-min", desired_below_min)]
+          ("health-path", health_path), ("log-retention", log_retention), ("desired-below-min", desired_below_min),
+          ("schedule-expression", schedule_expression)]
 
 
 @pytest.mark.parametrize("name, inject", DRIFTS, ids=[d[0] for d in DRIFTS])
@@ -121,6 +129,23 @@ def test_each_drift_fails_verify_naming_service_and_field(live, name, inject):
         assert others == expected_lines(name, live)
     if name == "rule-deleted":  # its paths now reach another rule, or none
         assert any(line.startswith("ROUTING ") for line in lines)
+
+
+def test_schedule_drift_is_exit_1_through_the_cli_and_restored_exactly(live):
+    before = schedule(live)
+    restore = schedule_expression(live)
+    try:
+        result = run_cli("verify", "--env", "prod", "--plan", str(live.applied.plan_path), "--endpoint-url",
+                         live.applied.endpoint, "--estate", str(SAMPLES))
+    finally:
+        restore()
+    assert result.code == 1, result.stdout + result.stderr
+    assert [line.strip() for line in result.stdout.splitlines() if line.strip().startswith("DRIFT")] == [
+        'DRIFT schedule nightly-report: schedule: expected "cron(30 2 * * ? *)", actual "cron(30 3 * * ? *)"']
+    after = schedule(live)
+    volatile = ("LastModificationDate", "ResponseMetadata")
+    assert {k: v for k, v in after.items() if k not in volatile} == {k: v for k, v in before.items()
+                                                                     if k not in volatile}
 
 
 def describe(rule):
