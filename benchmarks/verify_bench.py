@@ -78,7 +78,8 @@ def minimum_calls(env: p.EnvironmentPlan) -> dict[str, int]:
         "autoscaling:DescribeScalableTargets": math.ceil(len(scaled) / 50),
         "autoscaling:DescribeScalingPolicies": math.ceil(policies / 10),
         "servicediscovery:ListNamespaces": 1, "logs:DescribeLogGroups": math.ceil(n / 50),
-        "scheduler:ListSchedules": 1, "scheduler:GetSchedule": len(env.scheduled_tasks),
+        # schedules are read only when the plan has scheduled tasks
+        "scheduler:ListSchedules": int(bool(env.scheduled_tasks)), "scheduler:GetSchedule": len(env.scheduled_tasks),
     }
 
 

@@ -137,6 +137,25 @@ def _check_reachable(url: str) -> None:
                          f"({exc.strerror or exc}); is the endpoint running?", url) from None
 
 
+ACCESS_DENIED_CODES = ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation")
+
+
+def is_access_denied(exc: Exception) -> bool:
+    """The role lacks an action (not: bad or expired credentials)."""
+    return (isinstance(exc, botocore.exceptions.ClientError)
+            and exc.response.get("Error", {}).get("Code", "") in ACCESS_DENIED_CODES)
+
+
+def missing_action(exc: botocore.exceptions.ClientError, service: str, target: AwsTarget, why: str) -> InputError:
+    """Access denied to one action the plan needs, in one line: which action, why it is needed,
+    and that the role's policy is older than this verify."""
+    action = f"{SERVICES[service]}:{exc.operation_name}"
+    code = exc.response.get("Error", {}).get("Code", "")
+    return InputError("verify.access-denied", f"{action} was refused ({code}); {why}, so the verify role needs "
+                      f"{action}: refresh its policy from `migrate verify --print-iam-policy`",
+                      target.endpoint_url or f"aws:{target.region}")
+
+
 def explain_aws_error(exc: Exception, target: AwsTarget) -> InputError | None:
     """The one line an AWS failure deserves, or None when it is not an AWS access problem."""
     where = target.endpoint_url or f"aws:{target.region}"
@@ -150,8 +169,8 @@ def explain_aws_error(exc: Exception, target: AwsTarget) -> InputError | None:
     if isinstance(exc, botocore.exceptions.ClientError):
         code = exc.response.get("Error", {}).get("Code", "")
         operation = getattr(exc, "operation_name", "")
-        if code in ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
-                    "UnrecognizedClientException", "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException"):
+        if code in (*ACCESS_DENIED_CODES, "UnrecognizedClientException", "InvalidClientTokenId", "ExpiredToken",
+                    "ExpiredTokenException"):
             return InputError("verify.access-denied", f"{operation} was refused ({code}); give the verify role the "
                               "policy from `migrate verify --print-iam-policy`", where)
         return InputError("verify.aws-error", f"{operation} failed: {code} "

@@ -76,14 +76,16 @@ def read_live_state(clients: AwsClients, wanted: Wanted, progress: Progress | No
         elb = chains.submit(_read_load_balancers, clients, pool, state, wanted)
         scaling = chains.submit(_read_autoscaling, clients, state, wanted)
         cloudmap = chains.submit(_read_namespaces, clients, state)
-        schedules = chains.submit(read_schedules, clients, pool, cluster["clusterArn"], set(wanted.schedules))
+        # No scheduled task planned: no scheduler call, so a role made before verify read schedules still works.
+        schedules = (chains.submit(read_schedules, clients, pool, cluster["clusterArn"], set(wanted.schedules))
+                     if wanted.schedules else None)
         for future in (ecs, elb, scaling, cloudmap):
             future.result()
         _read_target_groups(clients, pool, state)
         logs = chains.submit(_read_log_groups, clients, state)
         _read_target_health(clients, pool, state, tick)
         logs.result()
-        state.schedules = schedules.result()
+        state.schedules = schedules.result() if schedules else {}
     return state
 
 

@@ -1,10 +1,10 @@
 """Scheduled tasks (Kubernetes CronJobs) against the live EventBridge Scheduler schedules.
 
-Read: one ListSchedules page per 100 schedules of the account, then GetSchedule for the ones
-that are this environment's (a planned name, or a target that is this cluster). Compared per
-schedule: the expression, its timezone, ENABLED / DISABLED (a suspended CronJob is planned
-disabled), the cluster it runs on and the task definition family it starts. The task
-definition's own contents are not compared here.
+Read, only when the plan has scheduled tasks: one ListSchedules page per 100 schedules of the
+account, then GetSchedule for the ones that are this environment's (a planned name, or a target
+that is this cluster). Compared per schedule: the expression, its timezone, ENABLED / DISABLED
+(a suspended CronJob is planned disabled), the cluster it runs on and the task definition
+family it starts. The task definition's own contents are not compared here.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import botocore.exceptions
+
 from migrator.plan import model as p
 from migrator.verify import names
-from migrator.verify.aws import AwsClients
+from migrator.verify.aws import AwsClients, is_access_denied, missing_action
 from migrator.verify.compare import diff
 
 PASS, DRIFT, MISSING, UNEXPECTED = "PASS", "DRIFT", "MISSING", "UNEXPECTED"
@@ -33,7 +35,22 @@ class ScheduleResult:
 
 def read_schedules(clients: AwsClients, pool: ThreadPoolExecutor, cluster_arn: str,
                    planned_names: set[str]) -> dict[str, dict]:
-    """Schedule name -> GetSchedule answer, for the schedules this environment owns or should."""
+    """Schedule name -> GetSchedule answer, for the schedules this environment owns or should.
+    Only called when the plan has scheduled tasks; a role without the scheduler reads (one made
+    from an older --print-iam-policy) is told which action it lacks."""
+    try:
+        return _read_schedules(clients, pool, cluster_arn, planned_names)
+    except botocore.exceptions.ClientError as exc:
+        if not is_access_denied(exc):
+            raise
+        first = sorted(planned_names)[:3]
+        more = f" and {len(planned_names) - len(first)} more" if len(planned_names) > len(first) else ""
+        raise missing_action(exc, "scheduler", clients.target,
+                             f"the plan has scheduled tasks ({', '.join(first)}{more})") from None
+
+
+def _read_schedules(clients: AwsClients, pool: ThreadPoolExecutor, cluster_arn: str,
+                    planned_names: set[str]) -> dict[str, dict]:
     found: list[dict] = []
     for page in clients.scheduler.get_paginator("list_schedules").paginate(PaginationConfig={"PageSize": 100}):
         found += page.get("Schedules", [])

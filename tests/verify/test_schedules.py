@@ -127,9 +127,13 @@ def scheduled(applied):
 
 
 def _verify(endpoint: str):
+    return _verify_plan(PLAN, endpoint)
+
+
+def _verify_plan(plan: p.MigrationPlan, endpoint: str):
     from migrator.verify.run import VerifyOptions, verify_environment
 
-    return verify_environment(PLAN, VerifyOptions(env="prod", endpoint_url=endpoint))
+    return verify_environment(plan, VerifyOptions(env="prod", endpoint_url=endpoint))
 
 
 @pytest.mark.slow
@@ -185,3 +189,38 @@ def test_schedule_drift_is_exit_1_through_the_cli(scheduled, moto_server, tmp_pa
     result = run_cli(*args)
     assert result.code == 1
     assert 'DRIFT schedule nightly-report: schedule: expected "cron(0 2 * * ? *)"' in result.stdout
+
+
+DENIED_LINE = ("{endpoint}: verify.access-denied scheduler:{operation} was refused (AccessDeniedException); the plan "
+               "has scheduled tasks (shop-prod-cleanup, shop-prod-nightly-report), so the verify role needs "
+               "scheduler:{operation}: refresh its policy from `migrate verify --print-iam-policy`")
+
+
+@pytest.mark.slow
+def test_a_plan_without_scheduled_tasks_reads_no_schedule(applied, moto_server):
+    """A role made from an --print-iam-policy older than the schedule check has no scheduler
+    action; verify of a plan without CronJobs must not need one, nor mention schedules."""
+    from tests.verify.deny_proxy import DenyProxy
+
+    assert small_plan.PLAN.environments[0].scheduled_tasks == ()
+    with DenyProxy(moto_server.endpoint, {"scheduler:ListSchedules", "scheduler:GetSchedule"}) as proxy:
+        report = _verify_plan(small_plan.PLAN, proxy.endpoint)
+    assert (render.failure_lines(report), report.schedules, proxy.denied) == ([], (), [])
+    assert [call for call in report.api_calls if call.startswith("scheduler:")] == []
+    assert "schedule" not in render.summary_line(report)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("operation", ["ListSchedules", "GetSchedule"])
+def test_a_denied_schedule_read_is_exit_2_naming_the_action(scheduled, moto_server, tmp_path, operation):
+    from migrator import api
+    from tests.conftest import run_cli
+    from tests.verify.deny_proxy import DenyProxy
+
+    plan_path = tmp_path / "migration-plan.yaml"
+    api.write_plan(PLAN, str(plan_path))
+    with DenyProxy(moto_server.endpoint, {f"scheduler:{operation}"}) as proxy:
+        result = run_cli("verify", "--env", "prod", "--plan", str(plan_path), "--endpoint-url", proxy.endpoint)
+    assert proxy.denied and set(proxy.denied) == {f"scheduler:{operation}"}
+    assert (result.code, result.stdout, result.stderr.strip()) == (
+        2, "", DENIED_LINE.format(endpoint=proxy.endpoint, operation=operation))
