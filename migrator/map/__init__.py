@@ -12,7 +12,7 @@ import dataclasses
 from typing import Callable
 
 from migrator.findings import Finding, error
-from migrator.map import (capacity, config, cost, health, identity, kinds, rollout, scaling, secrets, services,
+from migrator.map import (capacity, config, cost, health, identity, kinds, rollout, scaling, secrets, services, sizing,
                           volumes)
 from migrator.map import discovery, routes, waves
 from migrator.map.context import MapContext
@@ -68,6 +68,10 @@ def map_environment(ctx: MapContext) -> EnvironmentPlan:
         findings.extend(found)
         if runs_as is None:
             continue
+        # as Kubernetes admission ran it: containers without resources get their namespace's
+        # LimitRange defaults, for every mapper (task size, container definitions, HPA rebase)
+        workload, found = sizing.admitted_workload(ctx.estate, workload)
+        findings.extend(found)
         service, found = services.service_for_workload(ctx, workload)
         findings.extend(found)
         if service is None:

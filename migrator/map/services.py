@@ -7,7 +7,7 @@ import dataclasses
 from migrator.findings import Finding, error, info, warning
 from migrator.map.containers import container_plan
 from migrator.map.context import MapContext, plan_source
-from migrator.map.sizing import (admitted_workload, fargate_size_for, largest_fargate_size, no_resources_findings,
+from migrator.map.sizing import (fargate_size_for, largest_fargate_size, no_resources_findings,
                                  pod_requests, runtime_platform_for, service_connect_proxy_room)
 from migrator.model.objects import Workload
 from migrator.plan.model import ContainerPlan, ServicePlan, TaskSize
@@ -63,12 +63,10 @@ def _in_start_order(workload: Workload, plans: list[ContainerPlan]) -> tuple[Con
 def apply_task_size(ctx: MapContext, workload: Workload, service: ServicePlan) -> tuple[ServicePlan, list[Finding]]:
     """Smallest valid Fargate size covering what the pod needs at its peak (init containers as
     a maximum), plus room for the Service Connect proxy on services, never below the
-    environment's floor; the architecture comes from the nodeSelector. Containers without
-    resources first get their namespace's LimitRange defaults, as admission gave them."""
-    workload, admitted = admitted_workload(ctx.estate, workload)
+    environment's floor; the architecture comes from the nodeSelector. The workload has already
+    been through admission (map_environment: its namespace's LimitRange defaults)."""
     cpu, memory = pod_requests(workload.pod, ctx.options.size_from)
     architecture, findings = runtime_platform_for(workload)
-    findings.extend(admitted)
     size, found = _size_for(ctx, workload, service, cpu, memory)
     findings.extend(found)
     task = dataclasses.replace(service.task, cpu=size[0], memory=size[1], cpu_architecture=architecture,

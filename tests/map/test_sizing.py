@@ -48,15 +48,16 @@ from migrator.map import services  # noqa: E402
 from migrator.map.context import MapOptions  # noqa: E402
 from migrator.map.sizing import pod_requests, service_connect_proxy_room  # noqa: E402
 
-from .workloads import codes, container, context, dump, line_of, sized, workload  # noqa: E402
+from .workloads import admitted, codes, container, context, dump, line_of, sized, workload  # noqa: E402
 
 
 def size_of(doc: dict, **options):
     """apply_task_size on a fresh service (not yet sized): (service, findings)."""
     ctx = context(doc, **options)
-    item = ctx.estate.workloads[0]
+    item, admission = admitted(ctx)
     service, _ = services.service_for_workload(ctx, item)
-    return services.apply_task_size(ctx, item, service)
+    service, findings = services.apply_task_size(ctx, item, service)
+    return service, [*admission, *findings]
 
 
 def res(cpu=None, memory=None, cpu_limit=None, memory_limit=None) -> dict:
@@ -341,9 +342,10 @@ def test_limit_range_defaults_size_containers_that_set_none(limit_ranges, shape,
     docs = (*limit_ranges, workload(**shape))
     text = dump(*docs)
     ctx = context(*docs, options=MapOptions(size_from=size_from))
-    item = ctx.estate.workloads[0]
+    item, admission = admitted(ctx)
     service, _ = services.service_for_workload(ctx, item)
     service, findings = services.apply_task_size(ctx, item, service)
+    findings = [*admission, *findings]
     assert (service.task.requested_cpu, service.task.requested_memory) == requested
     assert (service.task.cpu, service.task.memory) == size
     ranges = [i for i, line in enumerate(text.splitlines(), 1) if line == "kind: LimitRange"]
@@ -370,9 +372,10 @@ def test_without_container_defaults_the_pod_still_ran_best_effort(limit_ranges):
     docs = (*limit_ranges, workload(containers=[BARE]))
     text = dump(*docs)
     ctx = context(*docs)
-    item = ctx.estate.workloads[0]
+    item, admission = admitted(ctx)
     service, _ = services.service_for_workload(ctx, item)
     service, findings = services.apply_task_size(ctx, item, service)
+    findings = [*admission, *findings]
     assert (service.task.cpu, service.task.memory) == (256, 512)
     assert [(f.code, f.message, f.source.line) for f in findings if f.code.startswith("size.")] == [
         ("size.no-resources", no_resources("Deployment", "api", best_effort("256 CPU units / 512 MiB")),
@@ -394,3 +397,21 @@ def test_cli_sizes_a_container_without_resources_from_its_namespace_limit_range(
     assert (task["cpu"], task["memory"], task["requested_cpu"], task["requested_memory"]) == (512, 1024, 256, 256)
     assert [f["code"] for f in plan["environments"][0]["findings"] if "LimitRange" in f["message"]
             or f["code"].startswith("kind.")] == ["size.limit-range-defaults"]
+
+
+def test_limit_range_defaults_reach_container_definitions_and_the_hpa(tmp_path):
+    # admission runs once, before every mapper: the container definition carries the defaults and
+    # an HPA on CPU utilisation has the request Kubernetes computed it against
+    hpa = {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+           "metadata": {"name": "api", "namespace": "shop"},
+           "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "api"},
+                    "minReplicas": 2, "maxReplicas": 4, "metrics": [{"type": "Resource", "resource": {
+                        "name": "cpu", "target": {"type": "Utilization", "averageUtilization": 50}}}]}}
+    (tmp_path / "app.yaml").write_text(dump(limit_range(BOTH), workload(containers=[BARE]), hpa))
+    result = run_cli("plan", "app.yaml", "--out", "plan.yaml", "--fail-on", "never", "--verbose", cwd=tmp_path)
+    assert result.code == 0, result.stderr
+    assert "scale.missing-request" not in result.stdout
+    service = yaml.safe_load((tmp_path / "plan.yaml").read_text())["environments"][0]["services"][0]
+    container = next(c for c in service["containers"] if c["name"] == "api")
+    assert (container.get("cpu"), container.get("memory"), container.get("memory_reservation")) == (256, 512, 256)
+    assert service["autoscaling"]["policies"][0]["kubernetes_target"] == "cpu 50% of 256 CPU units requested"

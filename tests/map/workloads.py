@@ -8,7 +8,7 @@ import yaml
 from migrator.config import EnvironmentConfig, ServiceOverride, settings_for
 from migrator.findings import SourceRef
 from migrator.load.documents import parse_yaml
-from migrator.map import services
+from migrator.map import services, sizing
 from migrator.map.context import MapContext, MapOptions
 from migrator.model.build import build_estate
 
@@ -49,9 +49,15 @@ def context(*docs: dict, profile: str = "prod", settings: dict | None = None, op
     return MapContext(estate=estate, env=env, project="shop", overrides=overrides or {}, options=options)
 
 
+def admitted(ctx: MapContext, index: int = 0):
+    """(workload, findings) as admission ran it: with its namespace's LimitRange defaults."""
+    return sizing.admitted_workload(ctx.estate, ctx.estate.workloads[index])
+
+
 def sized(ctx: MapContext, index: int = 0):
-    """(workload, service) after the baseline mappers (containers, task size, desired count)."""
-    item = ctx.estate.workloads[index]
+    """(workload, service) after admission and the baseline mappers (containers, task size,
+    desired count)."""
+    item, _ = admitted(ctx, index)
     service, _ = services.service_for_workload(ctx, item)
     service, _ = services.apply_task_size(ctx, item, service)
     service, _ = services.apply_desired_count(ctx, item, service)
@@ -62,7 +68,8 @@ def run(mapper, *docs: dict, **context_options):
     """Apply one workload mapper to the first workload of `docs`: (service, findings)."""
     ctx = context(*docs, **context_options)
     item, service = sized(ctx)
-    return mapper(ctx, item, service)
+    service, findings = mapper(ctx, item, service)
+    return service, [*admitted(ctx)[1], *findings]
 
 
 def codes(findings) -> list[tuple[str, str]]:
