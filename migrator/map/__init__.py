@@ -14,7 +14,7 @@ from typing import Callable
 from migrator.findings import Finding, error
 from migrator.map import (capacity, config, cost, health, identity, kinds, rollout, scaling, secrets, services, sizing,
                           volumes)
-from migrator.map import discovery, routes, waves
+from migrator.map import discovery, jobs, routes, waves
 from migrator.map.context import MapContext
 from migrator.model.objects import Workload
 from migrator.plan.model import EnvironmentPlan, ServicePlan
@@ -43,6 +43,7 @@ TASK_MAPPERS: list[WorkloadMapper] = [
     health.apply_health_checks,
     rollout.apply_rollout,
     capacity.apply_capacity_providers,
+    jobs.report_run_limits,  # run-time limits ECS has no place for
 ]
 
 ENVIRONMENT_MAPPERS: list[EnvironmentMapper] = [
