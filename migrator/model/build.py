@@ -17,7 +17,7 @@ from migrator.findings import Finding, InputError, error, info, warning
 from migrator.load.documents import Document
 from migrator.model import objects as m
 from migrator.model.build_config import build_config_map, build_secret, build_service_account
-from migrator.model.build_networking import build_http_route, build_ingress, build_service
+from migrator.model.build_networking import build_gateway, build_http_route, build_ingress, build_service
 from migrator.model.build_policies import build_hpa, build_limit_range, build_pdb
 from migrator.model.build_reader import Reader, read_meta
 from migrator.model.build_workloads import WORKLOAD_KINDS, build_workload
@@ -28,7 +28,7 @@ def build_estate(documents: Iterable[Document]) -> tuple[m.Estate, list[Finding]
     findings: list[Finding] = []
     buckets: dict[str, list] = {name: [] for name in (
         "workloads", "services", "ingresses", "routes", "hpas", "config_maps", "secrets",
-        "service_accounts", "pdbs", "others", "limit_ranges")}
+        "service_accounts", "pdbs", "others", "limit_ranges", "gateways")}
     for doc in documents:
         _check_known(doc)
         reader = Reader(doc, findings)
@@ -37,7 +37,9 @@ def build_estate(documents: Iterable[Document]) -> tuple[m.Estate, list[Finding]
         if builder is None:
             buckets["others"].append(m.OtherObject(
                 doc.data["apiVersion"], kind, read_meta(reader, doc.data), doc.source))
-            continue
+            builder = _ALSO_READ.get(kind)  # not planned itself (kinds.py reports it), but routes read it
+            if builder is None:
+                continue
         try:
             bucket, obj = builder(reader, doc.data)
         except (TypeError, ValueError, AttributeError, KeyError) as exc:
@@ -95,5 +97,6 @@ _BUILDERS = {
     "PodDisruptionBudget": build_pdb,
     "LimitRange": build_limit_range,
 }
+_ALSO_READ = {"Gateway": build_gateway}  # kept in `others` too
 
 __all__ = ["build_estate", "kubernetes_identity", "WORKLOAD_KINDS", "info", "warning"]

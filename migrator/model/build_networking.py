@@ -1,4 +1,4 @@
-"""Networking: Service, Ingress (v1 and v1beta1 backends), Gateway API HTTPRoute and GRPCRoute."""
+"""Networking: Service, Ingress (v1 and v1beta1 backends), Gateway API Gateway, HTTPRoute and GRPCRoute."""
 
 from __future__ import annotations
 
@@ -112,6 +112,7 @@ def build_http_route(r: Reader, obj: dict) -> tuple[str, m.HTTPRoute]:
     parents = tuple(str(p.get("name")) for p in r.list(spec.get("parentRefs"), "spec", "parentRefs")
                     if isinstance(p, dict))
     return "routes", m.HTTPRoute(
+        parents=_parent_refs(r, spec),
         meta=read_meta(r, obj),
         hostnames=tuple(str(h) for h in r.list(spec.get("hostnames"), "spec", "hostnames")),
         parent_refs=parents,
@@ -121,3 +122,47 @@ def build_http_route(r: Reader, obj: dict) -> tuple[str, m.HTTPRoute]:
         kind=obj["kind"],
         source=r.doc.source,
     )
+
+
+def _parent_refs(r: Reader, spec: dict) -> tuple[m.ParentRef, ...]:
+    return tuple(
+        m.ParentRef(name=str(p.get("name") or ""), namespace=str(p.get("namespace") or ""),
+                    kind=str(p.get("kind") or "Gateway"), section_name=str(p.get("sectionName") or ""),
+                    port=r.int(p.get("port"), "spec", "parentRefs", i, "port"), source=r.ref("spec", "parentRefs", i))
+        for i, p in enumerate(r.list(spec.get("parentRefs"), "spec", "parentRefs")) if isinstance(p, dict))
+
+
+# What makes a Gateway's load balancer internal: the AWS Load Balancer Controller's ALB scheme
+# annotation, or the Service annotations that controllers such as Envoy Gateway and Istio copy
+# from spec.infrastructure.annotations onto the LoadBalancer Service they create.
+ALB_SCHEME = "alb.ingress.kubernetes.io/scheme"
+SERVICE_SCHEME = "service.beta.kubernetes.io/aws-load-balancer-scheme"
+SERVICE_INTERNAL = "service.beta.kubernetes.io/aws-load-balancer-internal"
+
+
+def gateway_scheme(annotations: dict) -> str:
+    for key in (ALB_SCHEME, SERVICE_SCHEME):
+        if annotations.get(key, "").strip():
+            return annotations[key].strip().lower()
+    if annotations.get(SERVICE_INTERNAL, "").strip().lower() not in ("", "false"):
+        return "internal"
+    return ""
+
+
+def build_gateway(r: Reader, obj: dict) -> tuple[str, m.Gateway]:
+    spec = r.map(obj.get("spec"), "spec")
+    meta = read_meta(r, obj)
+    infrastructure = r.map(spec.get("infrastructure"), "spec", "infrastructure")
+    notes = {**r.str_map(infrastructure.get("annotations"), "spec", "infrastructure", "annotations"),
+             **meta.annotations}  # the Gateway's own annotation wins
+    listeners = []
+    for i, item in enumerate(r.list(spec.get("listeners"), "spec", "listeners")):
+        item = r.map(item, "spec", "listeners", i)
+        allowed = r.map(r.map(item.get("allowedRoutes"), "spec", "listeners", i, "allowedRoutes").get("namespaces"),
+                        "spec", "listeners", i, "allowedRoutes", "namespaces")
+        listeners.append(m.GatewayListener(
+            name=str(item.get("name") or ""), port=r.int(item.get("port"), "spec", "listeners", i, "port") or 0,
+            protocol=str(item.get("protocol") or "HTTP").upper(), hostname=str(item.get("hostname") or "").lower(),
+            allowed_namespaces=str(allowed.get("from") or "Same"), source=r.ref("spec", "listeners", i)))
+    return "gateways", m.Gateway(meta=meta, gateway_class=str(spec.get("gatewayClassName") or ""),
+                                 listeners=tuple(listeners), scheme=gateway_scheme(notes), source=r.doc.source)

@@ -292,6 +292,18 @@ class RouteRule:
 
 
 @dataclass(frozen=True)
+class ParentRef:
+    """One `parentRefs` entry of a route: a Gateway (optionally one listener of it) or a Service."""
+
+    name: str
+    namespace: str = ""  # "" = the route's namespace
+    kind: str = "Gateway"
+    section_name: str = ""  # a listener name
+    port: int | None = None  # listeners on this port
+    source: SourceRef = SourceRef("")
+
+
+@dataclass(frozen=True)
 class HTTPRoute:
     meta: Meta
     hostnames: tuple[str, ...] = ()
@@ -299,6 +311,28 @@ class HTTPRoute:
     parent_kinds: tuple[str, ...] = ()  # kind of each parentRef (Gateway, or Service for mesh routes)
     rules: tuple[RouteRule, ...] = ()
     kind: str = "HTTPRoute"
+    source: SourceRef = SourceRef("")
+    parents: tuple[ParentRef, ...] = ()  # the full parentRefs (parent_refs/parent_kinds: their names and kinds)
+
+
+@dataclass(frozen=True)
+class GatewayListener:
+    name: str
+    port: int
+    protocol: str = "HTTP"  # HTTP | HTTPS | TLS | TCP | UDP
+    hostname: str = ""  # "" accepts every host; "*.example.com" a wildcard
+    allowed_namespaces: str = "Same"  # allowedRoutes.namespaces.from: Same | All | Selector
+    source: SourceRef = SourceRef("")
+
+
+@dataclass(frozen=True)
+class Gateway:
+    """A Gateway API Gateway: the listeners routes attach to and the scheme of its load balancer."""
+
+    meta: Meta
+    gateway_class: str = ""
+    listeners: tuple[GatewayListener, ...] = ()
+    scheme: str = ""  # internal | internet-facing | "" (not said: internet-facing)
     source: SourceRef = SourceRef("")
 
 
@@ -425,6 +459,7 @@ class Estate:
     pdbs: tuple[PodDisruptionBudget, ...] = ()
     others: tuple[OtherObject, ...] = ()
     limit_ranges: tuple[LimitRange, ...] = ()
+    gateways: tuple[Gateway, ...] = ()  # also in `others`, where kinds.py reports them
 
     # Indexes are built once on first use; thousands of services make linear lookups quadratic.
     @cached_property

@@ -28,7 +28,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from migrator.model.objects import BackendRef, HTTPRoute, Ingress
+from migrator.model.objects import BackendRef, Gateway, HTTPRoute, Ingress
+from migrator.routing.gateways import routes_by_partition
 from migrator.routing.nginx_regex import RegexLocation, location_order, regex_locations, served_by_nginx
 from migrator.routing.probes import NO_BACKEND, Probe, answer_for
 
@@ -113,8 +114,13 @@ class KubernetesIndex:
     patterns: dict[str, re.Pattern] = field(default_factory=dict)
 
 
-def kubernetes_index(ingresses: Sequence[Ingress], routes: Sequence[HTTPRoute], resolve: Resolver) -> KubernetesIndex:
-    """Build the matcher once for a set of routing objects (mesh routes and GRPCRoutes ignored)."""
+def kubernetes_index(ingresses: Sequence[Ingress], routes: Sequence[HTTPRoute], resolve: Resolver,
+                     gateways: Sequence[Gateway] | None = None) -> KubernetesIndex:
+    """Build the matcher once for a set of routing objects (mesh routes and GRPCRoutes ignored).
+    `gateways`: attach the routes to their listeners first; None: hostnames already effective."""
+    if gateways is not None:
+        routes = [route for partition in routes_by_partition(routes, gateways, lambda _: "").values()
+                  for route in partition]
     found = all_entries(ingresses, routes, resolve)
     # ties in rank keep definition order: exact hosts, wildcards and any host rank apart
     entries = tuple(e for _, e in sorted(enumerate(found), key=lambda ie: (ie[1].rank(), ie[0])))

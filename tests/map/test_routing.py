@@ -4,7 +4,7 @@ rule, planned by the real mappers and proven by the route-equivalence self-check
 import pytest
 
 from migrator.plan.model import RouteCheck
-from tests.routing.estates import codes, deployment, http_route, ingress, plan, rules_of, service
+from tests.routing.estates import codes, deployment, gateway, http_route, ingress, plan, rules_of, service
 
 
 def backend(name, port=80, target=8080, replicas=1, labels=None):
@@ -12,7 +12,7 @@ def backend(name, port=80, target=8080, replicas=1, labels=None):
                                                                          selector=labels)]
 
 
-BASE = backend("web") + backend("api") + backend("v1")
+BASE = backend("web") + backend("api") + backend("v1") + [gateway()]
 CASES = {
     "prefix, exact and root on one host: Exact first, longer prefixes first": (
         [ingress("shop", [("shop.example.com", [("/", "Prefix", "web", 80), ("/api", "Prefix", "api", 80),

@@ -62,10 +62,26 @@ def ingress(name: str, rules: list[tuple[str, list[tuple[str, str, str, int]]]],
 
 
 def http_route(name: str, hostnames: list[str], rules: list[dict], ns: str = "default",
-               parent_kind: str = "Gateway") -> dict:
+               parent_kind: str = "Gateway", parents: list[dict] | None = None) -> dict:
+    """parents: the parentRefs (default: Gateway `gw`, see `gateway`)."""
     return {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
             "metadata": {"name": name, "namespace": ns},
-            "spec": {"parentRefs": [{"name": "gw", "kind": parent_kind}], "hostnames": hostnames, "rules": rules}}
+            "spec": {"parentRefs": parents if parents is not None else [{"name": "gw", "kind": parent_kind}],
+                     "hostnames": hostnames, "rules": rules}}
+
+
+def gateway(name: str = "gw", listeners: list[tuple[str, int, str, str]] = (("http", 80, "HTTP", ""),),
+            ns: str = "default", annotations: dict | None = None, infrastructure: dict | None = None,
+            allowed: str = "") -> dict:
+    """listeners: [(name, port, protocol, hostname), ...] ("" no hostname)."""
+    spec: dict = {"gatewayClassName": "amazon-alb", "listeners": [
+        {"name": n, "port": port, "protocol": protocol, **({"hostname": host} if host else {}),
+         **({"allowedRoutes": {"namespaces": {"from": allowed}}} if allowed else {})}
+        for n, port, protocol, host in listeners]}
+    if infrastructure:
+        spec["infrastructure"] = {"annotations": infrastructure}
+    meta = {"name": name, "namespace": ns, **({"annotations": annotations} if annotations else {})}
+    return {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway", "metadata": meta, "spec": spec}
 
 
 def config_map(name: str, data: dict, ns: str = "default") -> dict:

@@ -12,6 +12,7 @@ from migrator.map.routes.backends import Endpoints
 from migrator.map.routes.entries import partition_of, route_entries
 from migrator.plan.model import EnvironmentPlan, RouteCheck
 from migrator.routing import Probe, alb_index, kubernetes_backend, kubernetes_index, probes_for
+from migrator.routing.gateways import routes_by_partition
 from migrator.routing.kubernetes import REGEX
 from migrator.routing.probes import probe_path
 
@@ -27,9 +28,10 @@ def check_routes(ctx: MapContext, env_plan: EnvironmentPlan) -> tuple[Environmen
     probes = mismatches = 0
     findings: list[Finding] = []
     entries = None  # read once, for the first mismatch
-    for partition in sorted({partition_of(o.meta.annotations) for o in (*estate.ingresses, *estate.routes)}):
+    served = routes_by_partition(estate.routes, estate.gateways, partition_of)  # effective hostnames
+    for partition in sorted({partition_of(i.meta.annotations) for i in estate.ingresses} | set(served)):
         ingresses = [i for i in estate.ingresses if partition_of(i.meta.annotations) == partition]
-        routes = [r for r in estate.routes if partition_of(r.meta.annotations) == partition]
+        routes = served.get(partition, [])
         lbs = [lb for lb in env_plan.load_balancers if lb.internal == (partition == "internal")]
         index, planned = kubernetes_index(ingresses, routes, resolve), alb_index(lbs)
         for probe in probes_for(ingresses, routes):

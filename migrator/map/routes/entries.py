@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from migrator import data
 from migrator.findings import Finding, SourceRef, error, info, warning
+from migrator.map.routes.gateways import attachment_findings
 from migrator.model.objects import BackendRef, Estate, HTTPRoute, Ingress
+from migrator.routing.gateways import Placement, attachment
 from migrator.routing.kubernetes import EXACT, PREFIX, REGEX, ingress_path_kind, is_mesh_route
 from migrator.routing.nginx_regex import (REGEX_SPECIAL, USE_REGEX, RegexLocation, location_order, regex_enabled,
                                           regex_locations)
@@ -54,9 +56,11 @@ def route_entries(estate: Estate) -> tuple[list[RouteEntry], list[Finding]]:
         findings.extend(notes)
     findings.extend(annotations_not_carried(ingresses))
     for route in sorted(estate.routes, key=lambda r: (r.meta.namespace, r.meta.name)):
-        found, notes = http_route_entries(route)
+        default = partition_of(route.meta.annotations)
+        attached = attachment(route, estate.gateways, default)
+        found, notes = http_route_entries(route, attached.placements)
         entries.extend(found)
-        findings.extend(notes)
+        findings.extend(notes + attachment_findings(route, attached, default))
     return entries, findings
 
 
@@ -161,7 +165,10 @@ def annotation_findings(ingress: Ingress) -> list[Finding]:
     return out
 
 
-def http_route_entries(route: HTTPRoute) -> tuple[list[RouteEntry], list[Finding]]:
+def http_route_entries(route: HTTPRoute, placements: tuple[Placement, ...] | None = None,
+                       ) -> tuple[list[RouteEntry], list[Finding]]:
+    """`placements`: the partitions and effective hostnames of its Gateway listeners
+    (migrator.routing.gateways); None: its own hostnames on the partition of its annotations."""
     what = f"{route.kind} {route.meta.key}"
     if route.kind != "HTTPRoute":
         return [], [warning("route.grpc-route", f"{what} is not planned: map each gRPC method to an ALB rule on a "
@@ -172,27 +179,41 @@ def http_route_entries(route: HTTPRoute) -> tuple[list[RouteEntry], list[Finding
                          route.source)]
     findings: list[Finding] = []
     entries = []
-    exact = tuple(sorted({h.lower() for h in route.hostnames if not h.startswith("*.")}))
-    host_sets = ([exact] if exact else []) + [(h.lower(),) for h in sorted(route.hostnames) if h.startswith("*.")]
+    if placements is None:
+        placements = (Placement(partition_of(route.meta.annotations), route.hostnames),)
     for i, rule in enumerate(route.rules):
         findings.extend(_filter_findings(what, rule))
         for j, match in enumerate(rule.matches or (None,)):
             findings.extend(_match_findings(what, match))
-            kind = (match.path_type if match else PREFIX)
-            kind = {"PathPrefix": PREFIX, "RegularExpression": REGEX}.get(kind, kind)
-            path = match.path if match else "/"
-            for hosts in host_sets or [()]:
-                entries.append(RouteEntry(
-                    partition=partition_of(route.meta.annotations), hosts=hosts, kind=kind,
-                    path=prefix_path(path) if kind == PREFIX else path,
-                    methods=(match.method.upper(),) if match and match.method else (),
-                    headers=tuple(sorted((h[1], h[2]) for h in (match.headers if match else ()) if h[0] == "Exact")),
-                    backends=rule.backends, namespace=route.meta.namespace,
-                    order=(route.meta.namespace, route.meta.name, "HTTPRoute", i, j),
-                    source=match.source if match else rule.source,
-                    origin=f"{what} rule {i} {path} ({'Exact' if kind == EXACT else kind})",
-                    single_label_wildcard=False))
+            entries += [_route_entry(route, partition, hosts, i, j, match)
+                        for partition, hosts in _host_sets(placements)]
     return entries, findings
+
+
+def _host_sets(placements: tuple[Placement, ...]):
+    """(partition, hosts): the exact hostnames as one set, each wildcard on its own; () any host."""
+    for placement in placements:
+        names = placement.hostnames
+        exact = tuple(sorted({h.lower() for h in names if not h.startswith("*.")}))
+        sets = ([exact] if exact else []) + [(h.lower(),) for h in sorted(names) if h.startswith("*.")]
+        for hosts in sets or [()]:
+            yield placement.partition, hosts
+
+
+def _route_entry(route: HTTPRoute, partition: str, hosts: tuple[str, ...], i: int, j: int, match) -> RouteEntry:
+    rule = route.rules[i]
+    kind = (match.path_type if match else PREFIX)
+    kind = {"PathPrefix": PREFIX, "RegularExpression": REGEX}.get(kind, kind)
+    path = match.path if match else "/"
+    return RouteEntry(
+        partition=partition, hosts=hosts, kind=kind, path=prefix_path(path) if kind == PREFIX else path,
+        methods=(match.method.upper(),) if match and match.method else (),
+        headers=tuple(sorted((h[1], h[2]) for h in (match.headers if match else ()) if h[0] == "Exact")),
+        backends=rule.backends, namespace=route.meta.namespace,
+        order=(route.meta.namespace, route.meta.name, "HTTPRoute", i, j),
+        source=match.source if match else rule.source,
+        origin=f"{route.kind} {route.meta.key} rule {i} {path} ({'Exact' if kind == EXACT else kind})",
+        single_label_wildcard=False)
 
 
 def _filter_findings(what: str, rule) -> list[Finding]:
