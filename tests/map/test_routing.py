@@ -287,3 +287,14 @@ def test_reproduction_through_the_cli(tmp_path):
         "probe GET app.example.com/STATIC", "probe GET app.example.com/STATIC/x"]
     [case] = [m for c, _, m in found if c == "route.case-insensitive"]
     assert "/staticx and /STATIC/x match it too" in case and "ALB path patterns are case-sensitive" in case
+
+
+@pytest.mark.parametrize("replicas, weights", [((3,), [1]), ((4, 2), [2, 1])])
+def test_default_targets_weights_are_reduced(replicas, weights):
+    labels = {"app": "fallback"}
+    docs = [deployment(f"fallback-{i}", labels={**labels, "v": str(i)}, replicas=n) for i, n in enumerate(replicas)]
+    docs += [service("fallback", ports=((80, "http"),), selector=labels),
+             ingress("d", [], default=("fallback", 80), class_name="alb")]
+    env = plan(*docs)
+    assert [t.weight for t in env.load_balancers[0].default_targets] == weights
+    assert env.route_check.mismatches == 0

@@ -4,6 +4,7 @@ action, TLS) and the target groups each ECS service registers with."""
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 
 from migrator.findings import Finding, info, warning
@@ -91,7 +92,8 @@ def _default_endpoints(partition: str, ingresses: list[Ingress], endpoints: Endp
         findings.append(warning("route.no-backend", f"Ingress {first.meta.key}: default backend {backend.service} "
                                 "selects no planned workload; the ALB default action answers 503", backend.source))
         return None, findings
-    return tuple((e, e.weight) for e in found), findings
+    divisor = math.gcd(*(e.weight for e in found))  # task counts as ALB weights: 3 tasks alone are weight 1
+    return tuple((e, e.weight // divisor) for e in found), findings
 
 
 def _tls_hosts(ctx: MapContext, ingresses: list[Ingress]) -> set[str]:
