@@ -146,8 +146,7 @@ def _expectations(paths: list[str], plan: p.MigrationPlan, env: p.EnvironmentPla
     from migrator.load.sources import LoadOptions, load_documents
     from migrator.map.context import MapContext
     from migrator.map.routes.backends import Endpoints
-    from migrator.map.routes.check import translate
-    from migrator.map.routes.entries import partition_of
+    from migrator.map.routes.check import sources_by_partition, translate
     from migrator.model.build import build_estate
 
     config = load_config(paths)
@@ -160,9 +159,7 @@ def _expectations(paths: list[str], plan: p.MigrationPlan, env: p.EnvironmentPla
     ctx = MapContext(estate=estate, env=env_config, project=config.project, overrides=config.services)
     resolve = Endpoints(ctx, env).weights
     out = []
-    for partition in sorted({partition_of(o.meta.annotations) for o in (*estate.ingresses, *estate.routes)}):
-        ingresses = [i for i in estate.ingresses if partition_of(i.meta.annotations) == partition]
-        routes = [r for r in estate.routes if partition_of(r.meta.annotations) == partition]
+    for partition, ingresses, routes in sources_by_partition(estate):  # as the plan's self-check does
         lbs = tuple(lb.name for lb in env.load_balancers if lb.internal == (partition == "internal"))
         index = kubernetes_index(ingresses, routes, resolve)
         out += [Expectation(translate(probe, env_config.host_map), kubernetes_backend(index, probe), lbs)

@@ -87,3 +87,20 @@ def test_user_trial_internal_gateway_through_the_cli(tmp_path):
     assert [r["conditions"] for r in lb["rules"]] == [
         {"host_headers": ["*.corp.local"], "path_patterns": ["/admin", "/admin/*"]}]
     assert env["route_check"] == {"probes": env["route_check"]["probes"]}  # no mismatches (0 is omitted)
+
+
+def test_verify_reads_routes_on_gateways_as_the_plan_does(tmp_path, monkeypatch):
+    """`migrate verify` re-loads the Kubernetes sources for routing parity: a route on an internal
+    Gateway is expected on the internal load balancer with the listener's hostname there too."""
+    from migrator import api
+    from migrator.verify.routing import kubernetes_expectations
+
+    (tmp_path / "app.yaml").write_text(yaml.safe_dump_all([*BASE, INTERNAL, route([], "internal-gw")]))
+    monkeypatch.chdir(tmp_path)
+    plan_obj = api.plan_estate(api.PlanOptions(paths=("app.yaml",))).plan
+    env = plan_obj.environments[0]
+    expectations, notes = kubernetes_expectations(plan_obj, env, ("app.yaml",), "plan.yaml")
+    admin = [e for e in expectations if e.probe.path.startswith("/admin")]
+    assert notes == [] and admin
+    assert {e.load_balancers for e in admin} == {("internal",)}
+    assert "wildcard.corp.local" in {e.probe.host for e in admin}  # the listener's hostname

@@ -19,6 +19,16 @@ from migrator.routing.probes import probe_path
 MAX_REPORTED = 25
 
 
+def sources_by_partition(estate) -> list[tuple[str, list, list]]:
+    """(partition, Ingresses, HTTPRoutes as served there) for each load balancer partition: an
+    Ingress by its scheme annotation, an HTTPRoute by its parent Gateways (with the hostnames
+    it has on their listeners). The self-check and `migrate verify` both read routes this way."""
+    served = routes_by_partition(estate.routes, estate.gateways, partition_of)  # effective hostnames
+    return [(partition, [i for i in estate.ingresses if partition_of(i.meta.annotations) == partition],
+             served.get(partition, []))
+            for partition in sorted({partition_of(i.meta.annotations) for i in estate.ingresses} | set(served))]
+
+
 @finding_on_failure
 def check_routes(ctx: MapContext, env_plan: EnvironmentPlan) -> tuple[EnvironmentPlan, list[Finding]]:
     estate = ctx.estate
@@ -28,10 +38,7 @@ def check_routes(ctx: MapContext, env_plan: EnvironmentPlan) -> tuple[Environmen
     probes = mismatches = 0
     findings: list[Finding] = []
     entries = None  # read once, for the first mismatch
-    served = routes_by_partition(estate.routes, estate.gateways, partition_of)  # effective hostnames
-    for partition in sorted({partition_of(i.meta.annotations) for i in estate.ingresses} | set(served)):
-        ingresses = [i for i in estate.ingresses if partition_of(i.meta.annotations) == partition]
-        routes = served.get(partition, [])
+    for partition, ingresses, routes in sources_by_partition(estate):
         lbs = [lb for lb in env_plan.load_balancers if lb.internal == (partition == "internal")]
         index, planned = kubernetes_index(ingresses, routes, resolve), alb_index(lbs)
         for probe in probes_for(ingresses, routes):
