@@ -32,6 +32,7 @@ WORKLOAD_MAPPERS: list[WorkloadMapper] = [
     scaling.apply_autoscaling,  # after sizing: targets are rebased on the task size
     rollout.apply_rollout,  # after scaling: percentages are computed for the planned count
     capacity.apply_capacity_providers,
+    jobs.report_pre_stop,  # no preStop hooks on ECS (services and tasks)
 ]
 
 # CronJobs and Jobs become standalone task definitions: these refine them (same signature).
@@ -43,7 +44,8 @@ TASK_MAPPERS: list[WorkloadMapper] = [
     health.apply_health_checks,
     rollout.apply_rollout,
     capacity.apply_capacity_providers,
-    jobs.report_run_limits,  # run-time limits ECS has no place for
+    jobs.report_run_limits,  # run-time limits, retries and completions ECS has no place for
+    jobs.report_pre_stop,
 ]
 
 ENVIRONMENT_MAPPERS: list[EnvironmentMapper] = [

@@ -75,7 +75,7 @@ def runs_as(ctx: MapContext, workload: Workload) -> tuple[str | None, list[Findi
     if kind == "Job":
         when = f" (Helm hook {hook}: run it at that point of every deploy)" if hook else ""
         return JOB, [info("kind.job", f"Job {name} becomes a task definition to run once with `aws ecs run-task`"
-                          f"{when}; ECS does not retry a failed run (backoffLimit)", workload.source)]
+                          f"{when}", workload.source)]
     if kind == "Pod":
         return None, [warning("kind.bare-pod", f"Pod {name} has no controller and is not migrated; if it should "
                               "keep running, wrap it in a Deployment, if it runs once, in a Job", workload.source)]

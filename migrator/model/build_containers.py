@@ -53,6 +53,8 @@ def read_container(r: Reader, c: Any, path: tuple, is_init: bool) -> m.Container
         is_init=is_init,
         is_sidecar=is_init and c.get("restartPolicy") == "Always",
         source=r.ref(*path),
+        pre_stop=(r.ref(*path, "lifecycle", "preStop")
+                  if r.map(c.get("lifecycle"), *path, "lifecycle").get("preStop") is not None else None),
     )
 
 

@@ -57,6 +57,25 @@ def build_workload(r: Reader, obj: dict) -> tuple[str, m.Workload]:
         volume_claim_templates=claims,
         service_name=str(spec.get("serviceName") or ""),
         source=r.doc.source,
+        **(_job_fields(r, kind, spec, job_spec, base) if kind in ("Job", "CronJob") else {}),
+    )
+
+
+def _job_fields(r: Reader, kind: str, spec: dict, job_spec: dict, base: tuple) -> dict:
+    """The run limits of a Job's spec (a CronJob's jobTemplate.spec) and a CronJob's
+    startingDeadlineSeconds, with where each is written."""
+    sources = {str(key): r.ref(*base, key) for key in job_spec}
+    cron = kind == "CronJob"
+    if cron and "startingDeadlineSeconds" in spec:
+        sources["startingDeadlineSeconds"] = r.ref("spec", "startingDeadlineSeconds")
+    return dict(
+        active_deadline_seconds=r.int(job_spec.get("activeDeadlineSeconds"), *base, "activeDeadlineSeconds"),
+        backoff_limit=r.int(job_spec.get("backoffLimit"), *base, "backoffLimit"),
+        completions=r.int(job_spec.get("completions"), *base, "completions"),
+        parallelism=r.int(job_spec.get("parallelism"), *base, "parallelism"),
+        starting_deadline_seconds=(r.int(spec.get("startingDeadlineSeconds"), "spec", "startingDeadlineSeconds")
+                                   if cron else None),
+        job_field_sources=sources,
     )
 
 

@@ -129,6 +129,7 @@ class Container:
     # Kubernetes >= 1.29 native sidecars: an init container with restartPolicy Always.
     is_sidecar: bool = False
     source: SourceRef = SourceRef("")
+    pre_stop: SourceRef | None = None  # where lifecycle.preStop is written; ECS runs no hook
 
 
 @dataclass(frozen=True)
@@ -200,10 +201,22 @@ class Workload:
     volume_claim_templates: tuple[VolumeClaimTemplate, ...] = ()
     service_name: str = ""  # StatefulSet governing Service
     source: SourceRef = SourceRef("")
+    # Job level (a Job's spec or a CronJob's jobTemplate.spec); None where not written.
+    active_deadline_seconds: int | None = None
+    backoff_limit: int | None = None  # Kubernetes defaults it to 6
+    completions: int | None = None
+    parallelism: int | None = None
+    starting_deadline_seconds: int | None = None  # CronJob spec
+    # job spec key (and a CronJob's startingDeadlineSeconds) -> where it is written
+    job_field_sources: Mapping[str, SourceRef] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
         return self.meta.name
+
+    def job_ref(self, key: str) -> SourceRef:
+        """Where a job-level field (backoffLimit, completions, ...) is written."""
+        return self.job_field_sources.get(key) or self.source
 
     @property
     def namespace(self) -> str:

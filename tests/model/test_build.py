@@ -89,3 +89,79 @@ def test_a_malformed_limit_range_is_a_located_finding(limits, code, message):
     estate, findings = build_estate(parse_yaml(text, "lr.yaml"))
     assert [(f.code, f.message, f.source.line) for f in findings] == [(code, message, 5)]
     assert len(estate.limit_ranges) == 1
+
+
+CRON_JOB = """\
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly}
+spec:
+  schedule: "0 3 * * *"
+  startingDeadlineSeconds: 200
+  jobTemplate:
+    spec:
+      backoffLimit: 2
+      activeDeadlineSeconds: 900
+      completions: 4
+      parallelism: 2
+      template:
+        spec:
+          containers:
+          - name: run
+            image: example/run:1
+            lifecycle:
+              preStop: {exec: {command: [sleep, "5"]}}
+"""
+JOB = """\
+apiVersion: batch/v1
+kind: Job
+metadata: {name: once}
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      containers:
+      - {name: run, image: example/run:1}
+"""
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    spec:
+      containers:
+      - {name: web, image: example/web:1}
+"""
+JOB_FIELDS = ("active_deadline_seconds", "backoff_limit", "completions", "parallelism", "starting_deadline_seconds")
+
+
+@pytest.mark.parametrize("text, values, lines, pre_stop", [
+    # (values of JOB_FIELDS, {job_field_sources key: (line, yaml_path)}, (line, yaml_path) of preStop or None)
+    (CRON_JOB, (900, 2, 4, 2, 200),
+     {"startingDeadlineSeconds": (6, "spec.startingDeadlineSeconds"),
+      "backoffLimit": (9, "spec.jobTemplate.spec.backoffLimit"),
+      "activeDeadlineSeconds": (10, "spec.jobTemplate.spec.activeDeadlineSeconds"),
+      "completions": (11, "spec.jobTemplate.spec.completions"),
+      "parallelism": (12, "spec.jobTemplate.spec.parallelism"),
+      "template": (13, "spec.jobTemplate.spec.template")},
+     (19, "spec.jobTemplate.spec.template.spec.containers[0].lifecycle.preStop")),
+    (JOB, (None, 0, None, None, None),
+     {"backoffLimit": (5, "spec.backoffLimit"), "template": (6, "spec.template")}, None),
+    (DEPLOYMENT, (None, None, None, None, None), {}, None),
+])
+def test_job_run_limits_are_read_with_their_lines(text, values, lines, pre_stop):
+    estate, findings = build_estate(parse_yaml(text, "job.yaml"))
+    [workload] = estate.workloads
+    assert findings == []
+    assert tuple(getattr(workload, name) for name in JOB_FIELDS) == values
+    assert {k: (ref.line, ref.yaml_path) for k, ref in workload.job_field_sources.items()} == lines
+    ref = workload.pod.containers[0].pre_stop
+    assert (ref and (ref.line, ref.yaml_path)) == pre_stop
+
+
+def test_a_job_limit_of_the_wrong_type_is_a_located_finding():
+    estate, findings = build_estate(parse_yaml(JOB.replace("backoffLimit: 0", "backoffLimit: [1]"), "job.yaml"))
+    assert [(f.code, f.message, f.source.line) for f in findings] == [
+        ("model.wrong-type", "spec.backoffLimit should be a number, not list; the field is ignored", 5)]
+    assert estate.workloads[0].backoff_limit is None
