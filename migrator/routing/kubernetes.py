@@ -5,7 +5,9 @@ The contract, per request: candidate rules are those whose host matches (an exac
 wildcard, a longer wildcard beats a shorter one, any host beats none); then an `Exact` path beats
 a prefix, a longer path beats a shorter one, a method match beats none, more header matches beat
 fewer; remaining ties go to the first object by namespace/name, then rule and path order. No
-match: the Ingress default backend (first by namespace/name), else 404 (None).
+match: the default backend of a controller serving the host (see migrator.routing.default_backends:
+a host only other classes serve gets their 404, None; a host no Ingress names gets the first
+default backend by namespace/name), else 404 (None).
 
 Pinned implementation-specific behaviour: `ImplementationSpecific` paths are ALB path patterns
 for the `alb` class and a plain character prefix (ingress-nginx `location /foo`) otherwise. On a
@@ -29,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from migrator.model.objects import BackendRef, Gateway, HTTPRoute, Ingress
+from migrator.routing.default_backends import DefaultBackends, default_backends
 from migrator.routing.gateways import routes_by_partition
 from migrator.routing.nginx_regex import RegexLocation, location_order, regex_locations, served_by_nginx
 from migrator.routing.probes import NO_BACKEND, Probe, answer_for
@@ -109,7 +112,11 @@ class KubernetesIndex:
     exact: dict[str, _Paths]
     wildcard: dict[str, _Paths]  # ".example.com" -> the entries of "*.example.com"
     anyhost: _Paths
-    default: str | None = None
+    default: str | None = None  # the answer for hosts no Ingress names
+    defaults: DefaultBackends | None = None  # by host: what an unmatched request gets
+
+    def default_for(self, host: str) -> str | None:
+        return self.defaults.for_host(host) if self.defaults is not None else self.default
     regexes: dict[str, re.Pattern] = field(default_factory=dict)
     patterns: dict[str, re.Pattern] = field(default_factory=dict)
 
@@ -122,6 +129,8 @@ def kubernetes_index(ingresses: Sequence[Ingress], routes: Sequence[HTTPRoute], 
         routes = [route for partition in routes_by_partition(routes, gateways, lambda _: "").values()
                   for route in partition]
     found = all_entries(ingresses, routes, resolve)
+    defaults = default_backends(ingresses).answers(
+        lambda ingress: _answer(resolve, ingress.meta.namespace, [ingress.default_backend]))
     # ties in rank keep definition order: exact hosts, wildcards and any host rank apart
     entries = tuple(e for _, e in sorted(enumerate(found), key=lambda ie: (ie[1].rank(), ie[0])))
     exact: dict[str, list[int]] = {}
@@ -139,7 +148,8 @@ def kubernetes_index(ingresses: Sequence[Ingress], routes: Sequence[HTTPRoute], 
         exact={host: _paths(entries, items) for host, items in exact.items()},
         wildcard={suffix: _paths(entries, items) for suffix, items in wildcard.items()},
         anyhost=_paths(entries, anyhost),
-        default=_default_backend(ingresses, resolve),
+        default=defaults.fallback,
+        defaults=defaults,
         regexes={e.path: re.compile(e.path, re.IGNORECASE) for e in entries if e.kind == REGEX and _compiles(e.path)},
         patterns={e.path: _alb_style_pattern(e.path) for e in entries if e.kind == PATTERN},
     )
@@ -193,7 +203,7 @@ def kubernetes_backend(index: KubernetesIndex, probe: Probe) -> str | None:
         entry = index.entries[position]
         if (not entry.host.startswith("*.") or _wildcard_covers(entry, host)) and _request_matches(index, entry, probe):
             return entry.answer
-    return index.default
+    return index.default_for(host)
 
 
 def _wildcard_covers(entry: _Entry, host: str) -> bool:
@@ -297,9 +307,3 @@ def _answer(resolve: Resolver, namespace: str, backends: list[BackendRef]) -> st
     return answer_for((service, weight * part * common // sum(w for _, w in served))
                       for weight, served in shares for service, part in served)
 
-
-def _default_backend(ingresses: Sequence[Ingress], resolve: Resolver) -> str | None:
-    for ingress in sorted(ingresses, key=lambda i: (i.meta.namespace, i.meta.name)):
-        if ingress.default_backend is not None:
-            return _answer(resolve, ingress.meta.namespace, [ingress.default_backend])
-    return None

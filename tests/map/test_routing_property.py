@@ -109,3 +109,27 @@ def test_ingress_nginx_regex_hosts_differ_only_in_case(generated):
         if probe.path == probe.path.lower():
             same = kubernetes_backend(index, probe) == load_balancer_backend(env.load_balancers, probe)
             assert same or (inexpressible and env.route_check.mismatches > 0), str(probe)
+
+
+# Ingresses of several classes merged onto one ALB: each controller's default backend answers
+# only its own hosts, the others their controller's 404 (catch-all rules, map.routes.defaults).
+classed_ingresses = st.lists(st.tuples(rules, st.one_of(st.none(), st.sampled_from(SERVICES)),
+                                       st.sampled_from(["alb", "traefik", "nginx", ""])), min_size=1, max_size=3)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(classed_ingresses)
+@example([([("", [("/a", "Exact", "web")])], "web", "alb"),
+          ([("*.example.com", [("/a", "Exact", "api")]), ("x.a.example.com", [("/b", "Exact", "api")])], None,
+           "traefik"),
+          ([("a.example.com", [("/b", "Exact", "api")])], "auth", "nginx")])
+def test_ingress_classes_each_with_their_own_default_backend(generated):
+    docs = [ingress(f"ing{i}", [(host, [(p, kind, svc, 80) for p, kind, svc in ps]) for host, ps in spec],
+                    default=(default, 80) if default else None, class_name=class_name)
+            for i, (spec, default, class_name) in enumerate(generated)]
+    ctx = context(*BASE, *docs)
+    env = map_environment(ctx)
+    index = kubernetes_index(ctx.estate.ingresses, ctx.estate.routes, Endpoints(ctx, env).weights)
+    for probe in probes_for(ctx.estate.ingresses, ctx.estate.routes):
+        assert kubernetes_backend(index, probe) == load_balancer_backend(env.load_balancers, probe), str(probe)
+    assert env.route_check.mismatches == 0

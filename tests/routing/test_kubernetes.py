@@ -73,6 +73,43 @@ def test_missing_backend_answers_503():
     assert kubernetes_backend(index_for(broken), Probe("a.example.com", "/x")) == NO_BACKEND
 
 
+# Each controller's default backend answers only the requests that reach it (its class's hosts).
+ALB_DEFAULT = ingress("a-alb", [], default=("web", 80), class_name="alb")
+TRAEFIK_ORG = ingress("b-traefik", [("*.example.org", [("/x", "Exact", "api", 80)])], class_name="traefik")
+DEFAULT_CASES = {
+    "the user trial: a host only traefik serves gets traefik's 404": (
+        [ALB_DEFAULT, TRAEFIK_ORG],
+        [("foo.example.org", "/x", "api"), ("foo.example.org", "/y", None), ("FOO.example.org", "/", None),
+         ("other.com", "/y", "web"),  # a host no Ingress names: the default backend (the ALB default action)
+         ("a.b.example.org", "/y", "web")]),  # an Ingress wildcard covers one label: an unknown host
+    "a host the default backend's class also serves keeps the default backend": (
+        [ALB_DEFAULT, TRAEFIK_ORG, ingress("c-alb", [("foo.example.org", [("/z", "Exact", "v1", 80)])],
+                                           class_name="alb")],
+        [("foo.example.org", "/y", "web"), ("bar.example.org", "/y", None)]),  # an exact host beats the wildcard
+    "two classes with a default backend: each answers its own hosts, unknown hosts get the first": (
+        [ALB_DEFAULT, ingress("b-traefik", [("b.example.com", [("/x", "Exact", "api", 80)])],
+                              default=("v1", 80), class_name="traefik"),
+         ingress("c-alb", [("a.example.com", [("/x", "Exact", "api", 80)])], class_name="alb")],
+        [("b.example.com", "/y", "v1"), ("a.example.com", "/y", "web"), ("c.example.com", "/y", "web")]),
+    "a class-less Ingress may be served by any controller: its hosts are not scoped": (
+        [ALB_DEFAULT, TRAEFIK_ORG, ingress("c-none", [("foo.example.org", [("/z", "Exact", "v1", 80)])],
+                                           class_name="")],
+        [("foo.example.org", "/y", "web"), ("bar.example.org", "/y", None)]),
+    "a class-less default backend answers every host": (
+        [ingress("a-none", [], default=("web", 80), class_name=""), TRAEFIK_ORG],
+        [("foo.example.org", "/y", "web")]),
+    "no default backend anywhere: 404": (
+        [TRAEFIK_ORG], [("foo.example.org", "/y", None), ("other.com", "/", None)]),
+}
+
+
+@pytest.mark.parametrize("name", DEFAULT_CASES)
+def test_default_backends_answer_their_own_class(name):
+    docs, expected = DEFAULT_CASES[name]
+    index = index_for(*docs)
+    assert [(host, path, kubernetes_backend(index, Probe(host, path))) for host, path, _ in expected] == expected
+
+
 @pytest.mark.parametrize("annotations, class_name, path, request_path, matches", [
     ({}, "nginx", "/foo", "/foobar", True),  # ingress-nginx plain location: a character prefix
     ({}, "alb", "/foo/*", "/foo/bar", True),  # AWS Load Balancer Controller: an ALB pattern
@@ -225,7 +262,7 @@ def plain_scan(index, estate, probe):
     covering = [e for e in entries if not e.host or e.host == host
                 or (e.host.startswith("*.") and _wildcard_covers(e, host))]
     matching = [e for e in covering if _request_matches(index, e, probe)]
-    return min(matching, key=_Entry.rank).answer if matching else index.default
+    return min(matching, key=_Entry.rank).answer if matching else index.default_for(host)
 
 
 HOST_NAMES = ["", "a.example.com", "A.example.com", "*.example.com", "x.a.example.com", "*.a.example.com", "b.org"]

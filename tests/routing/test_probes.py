@@ -55,3 +55,25 @@ def test_regex_hosts_get_probes_in_another_case_below_each_path(annotations, exp
     estate = context(ingress("i", [("app.example.com", [("/static", "Prefix", "a", 80), ("/", "Prefix", "b", 80)])],
                              annotations=annotations)).estate
     assert sorted(p.path for p in probes_for(estate.ingresses, estate.routes) if p.host == "app.example.com") == expected
+
+
+@pytest.mark.parametrize("paths, class_name", [
+    ([("/x", "Exact")], "traefik"),
+    ([("/", "Exact")], "traefik"),
+    ([("/", "Exact"), ("/x", "Prefix")], "traefik"),
+    ([("/", "Exact"), ("/x", "ImplementationSpecific")], "nginx"),  # a character prefix: /xx is under it
+    ([("/", "Exact"), ("/x", "Prefix"), ("/xx", "Prefix")], "traefik"),
+    ([("/api", "Prefix"), ("/api/v1", "Exact")], "traefik"),
+    ([("/img/*", "ImplementationSpecific")], "alb"),
+])
+def test_each_host_gets_a_probe_no_rule_matches(paths, class_name):
+    """So the self-check sees what a host's unmatched requests get (its controller's default
+    answer, a catch-all rule on the merged ALB)."""
+    from migrator.routing import kubernetes_backend, kubernetes_index
+
+    estate = context(ingress("i", [(host, [(p, kind, "svc", 80) for p, kind in paths])
+                                   for host in ("a.example.com", "*.example.org")], class_name=class_name)).estate
+    index = kubernetes_index(estate.ingresses, estate.routes, lambda *_: (("svc", 1),))
+    probes = probes_for(estate.ingresses, estate.routes)
+    for host in ("a.example.com", "wildcard.example.org"):
+        assert [p for p in probes if p.host == host and kubernetes_backend(index, p) is None], host

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from migrator.findings import Finding, info, warning
 from migrator.map.context import MapContext, plan_source
 from migrator.map.routes.backends import Endpoint, Endpoints
+from migrator.map.routes.defaults import catch_alls, conflicts
 from migrator.map.routes.entries import RouteEntry
 from migrator.map.routes.packing import pack
 from migrator.map.routes.priorities import assign_priorities
@@ -40,7 +41,10 @@ def load_balancers_for(ctx: MapContext, partition: str, drafts: list[Draft], ing
     findings: list[Finding] = []
     default, notes = _default_endpoints(partition, ingresses, endpoints)
     findings.extend(notes)
-    drafts = drafts + depth_guards(drafts, default)
+    scoped, by_host, notes = catch_alls(partition, ingresses, endpoints, ctx.env.host_map, default)
+    findings.extend(notes)
+    by_host = {ctx.env.host_map.get(host, host): answer for host, answer in by_host.items()}
+    drafts = drafts + depth_guards(drafts, default, by_host) + scoped
     bins, notes = pack(drafts, extra_targets=len(default or ()))
     findings.extend(notes)
     tls = _tls_hosts(ctx, ingresses)
@@ -78,14 +82,13 @@ def _listener_rule(lb: str, priority: int, draft: Draft, groups: TargetGroups, f
 
 
 def _default_endpoints(partition: str, ingresses: list[Ingress], endpoints: Endpoints):
-    """The default action: the first Ingress default backend by namespace/name. None: 503."""
+    """The default action: the first Ingress default backend by namespace/name (other classes'
+    default backends answer their own hosts: migrator.map.routes.defaults). None: 503."""
     with_default = [i for i in ingresses if i.default_backend is not None]
     if not with_default:
         return (), []
     first = with_default[0]
-    findings = [warning("route.default-backend-conflict", f"Ingress {other.meta.key} also sets a default backend; "
-                        f"the {partition} ALB's default action uses the one of Ingress {first.meta.key}",
-                        other.source) for other in with_default[1:]]
+    findings = conflicts(partition, ingresses)
     backend = first.default_backend
     found = endpoints.for_backend(first.meta.namespace, backend.service, backend.port)
     if not found:

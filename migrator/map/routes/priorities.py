@@ -29,6 +29,12 @@ def cell_for(draft: Draft) -> Cell:
     table = data.table("alb")["priorities"]
     levels = table["path_levels"]
     level = 0 if draft.kind == EXACT else 1 + max(0, levels - 1 - draft.length)
+    if draft.guard == "catch_all":  # after every rule that can match its host: exact hosts, then wildcards
+        band = table["catch_all"]
+        labels = draft.hosts[0].count(".")
+        index = 1 + min(band["label_bands"] - 1, max(0, band["label_bands"] - labels)) \
+            if draft.hosts[0].startswith("*.") else 0
+        return Cell(band["start"] + index * band["slots"], band["slots"])
     if draft.guard:
         band = table["guard_" + draft.guard]
         return Cell(band["start"] + level * band["slots"], band["slots"])

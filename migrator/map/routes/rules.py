@@ -43,7 +43,8 @@ class Draft:
     length: int  # the literal path length precedence is measured by (regex host: its Ingress path's bytes)
     targets: tuple[Target, ...]
     fixed_response: int = 0
-    guard: str = ""  # wildcard | any: a copy for a host an ALB wildcard would wrongly catch (depth_guards)
+    guard: str = ""  # wildcard | any: a copy for a host an ALB wildcard would wrongly catch (depth_guards);
+    # catch_all: a host's last rule (map.routes.defaults)
 
     @property
     def key(self) -> str:
@@ -190,11 +191,13 @@ def _chunks(entry: RouteEntry, hosts: tuple[str, ...], paths: tuple[str, ...]):
             yield hosts[i:i + room], group
 
 
-def depth_guards(drafts: list[Draft], default: tuple[tuple[Endpoint, int], ...] | None) -> list[Draft]:
+def depth_guards(drafts: list[Draft], default: tuple[tuple[Endpoint, int], ...] | None,
+                 by_host: dict | None = None) -> list[Draft]:
     """Kubernetes Ingress wildcards cover one DNS label, ALB wildcards any number. For each known
     host an Ingress wildcard's ALB pattern would wrongly catch (x.a.example.com under
     *.example.com), repeat what Kubernetes falls through to -- the HTTPRoute wildcards covering the
-    host, the any-host rules, the default action -- for that host ahead of the wildcard rules."""
+    host, the any-host rules, the default answer (`by_host`, else `default`) -- for that host ahead
+    of the wildcard rules."""
     one_label = _Suffixes(d.hosts[0][1:] for d in drafts if d.entry.wildcard and d.entry.single_label_wildcard)
     exact = sorted({h for d in drafts for h in d.hosts if not h.startswith("*.")})
     deep = [h for h in exact if any(s and "." in h[:-len(s)] for s in one_label.ending(h))]
@@ -212,9 +215,10 @@ def depth_guards(drafts: list[Draft], default: tuple[tuple[Endpoint, int], ...] 
         last = dataclasses.replace(anyhost[0].entry if anyhost else drafts[0].entry, hosts=(host,), kind=PREFIX,
                                    path="/", methods=(), headers=(), order=("~",),
                                    origin=f"default action for {host} (not under its Ingress wildcard)")
-        targets = tuple(Target(e, w) for e, w in default or ())
+        answer = (by_host or {}).get(host, default)
+        targets = tuple(Target(e, w) for e, w in answer or ())
         guards.append(Draft(last, (host,), ("/*",), PREFIX, 1, targets, 0 if targets else
-                            (503 if default is None else 404), guard="any"))
+                            (503 if answer is None else 404), guard="any"))
     return guards
 
 
