@@ -52,6 +52,10 @@ def fail_thresholds(text: str) -> tuple[Severity | None, str | None]:
     words = [w.strip().lower() for w in text.split(",") if w.strip()]
     if words == ["never"]:
         return None, None
+    unknown = [w for w in words if w not in LEDGER_CLASSES and w != "never" and w.upper() not in Severity.__members__]
+    if unknown:
+        raise ValueError(f"unknown value {unknown[0]!r}: give one severity (info, warning, error) and/or one "
+                         "ledger class (approximated, dropped, needs-decision), or never")
     severities = [Severity.parse(w) for w in words if w not in LEDGER_CLASSES and w != "never"]
     classes = [w for w in words if w in LEDGER_CLASSES and w != "mapped"]
     if "never" in words or len(severities) > 1 or len(classes) > 1 or (not severities and not classes):

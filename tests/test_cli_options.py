@@ -25,3 +25,10 @@ def test_fail_thresholds(text, expected):
 def test_fail_thresholds_rejects(text):
     with pytest.raises(ValueError):
         fail_thresholds(text)
+
+
+def test_an_unknown_fail_on_value_names_every_accepted_value():
+    with pytest.raises(ValueError) as raised:
+        fail_thresholds("warning,bogus")
+    assert str(raised.value) == ("unknown value 'bogus': give one severity (info, warning, error) and/or one ledger "
+                                 "class (approximated, dropped, needs-decision), or never")
