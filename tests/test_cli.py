@@ -50,7 +50,8 @@ def test_every_option_is_explained_and_flags_take_no_value(command, flags):
 def test_counted_verbose_is_accepted_before_and_after_the_command(tmp_path):
     result = run_cli("-vv", "plan", "--dry-run", "-vvv", "--fail-on", "nonsense", cwd=tmp_path)
     assert (result.code, result.stderr.strip()) == (
-        2, "--fail-on: unknown severity 'nonsense': use info, warning or error")
+        2, "--fail-on: unknown value 'nonsense': give one severity (info, warning, error) and/or one ledger class "
+           "(approximated, dropped, needs-decision), or never")
 
 
 def test_findings_at_line_100_keep_their_location_in_table_output(tmp_path):
