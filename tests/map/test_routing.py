@@ -298,3 +298,16 @@ def test_default_targets_weights_are_reduced(replicas, weights):
     env = plan(*docs)
     assert [t.weight for t in env.load_balancers[0].default_targets] == weights
     assert env.route_check.mismatches == 0
+
+
+@pytest.mark.parametrize("backend_refs, why", [
+    ([{"name": "api", "port": 80, "weight": 0}], "every backendRef has weight 0"),
+    ([{"name": "missing", "port": 80}], "selects no planned workload (missing Service, a port or port name the "
+                                        "Service does not have, or no pod selected)"),
+])
+def test_a_route_without_backends_says_why(backend_refs, why):
+    route = http_route("r", ["shop.example.com"], [{"matches": [{"path": {"type": "PathPrefix", "value": "/api"}}],
+                                                    "backendRefs": backend_refs}])
+    env = plan(*BASE, route)
+    [finding] = [f for f in env.findings if f.code == "route.no-backend"]
+    assert finding.message.endswith(f": {why}; the ALB answers 503 as Kubernetes would")

@@ -146,9 +146,13 @@ def targets_for(entry: RouteEntry, endpoints: Endpoints) -> tuple[tuple[Target, 
             shares.append((backend.weight, found))
     if not shares:
         names = ", ".join(b.service for b in entry.backends) or "no backend"
-        return (), 503, [warning("route.no-backend", f"{entry.origin}: {names} selects no planned workload (missing "
-                                 "Service, wrong port or nothing selected); the ALB answers 503 as Kubernetes would",
-                                 entry.source)]
+        if entry.backends and all(b.weight == 0 for b in entry.backends):
+            why = "every backendRef has weight 0"
+        else:
+            why = "selects no planned workload (missing Service, a port or port name the Service does not have, or no " \
+                  "pod selected)"
+        return (), 503, [warning("route.no-backend", f"{entry.origin}: {names}: {why}; the ALB answers 503 as "
+                                 "Kubernetes would", entry.source)]
     scale = math.lcm(*(sum(e.weight for e in found) for _, found in shares))
     totals: dict[Endpoint, int] = {}
     for weight, found in shares:
