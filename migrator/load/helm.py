@@ -25,6 +25,7 @@ import subprocess
 import tarfile
 from typing import Any
 
+from migrator.data import table as data_table
 from migrator.config import HelmSource
 from migrator.findings import Finding, InputError, SourceRef, info, warning
 from migrator.load.documents import Document, parse_yaml
@@ -132,19 +133,11 @@ def render_chart(source: HelmSource, helm_bin: str = "") -> tuple[list[Document]
     return split_hooks([in_release_namespace(doc, source.namespace) for doc in documents])
 
 
-# Kinds that live outside namespaces: Helm installs them as they are.
-CLUSTER_SCOPED = frozenset({
-    "Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PersistentVolume",
-    "StorageClass", "PriorityClass", "IngressClass", "GatewayClass", "RuntimeClass", "APIService",
-    "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "CSIDriver", "VolumeSnapshotClass",
-})
-
-
 def in_release_namespace(doc: Document, namespace: str) -> Document:
     """`helm install --namespace N` creates every namespaced object that names no namespace in N,
     so a rendered object without one belongs to the release namespace, not to `default`."""
     data = doc.data
-    if not isinstance(data, dict) or data.get("kind") in CLUSTER_SCOPED:
+    if not isinstance(data, dict) or data.get("kind") in data_table("kinds")["cluster_scoped"]:
         return doc
     meta = data.get("metadata")
     if isinstance(meta, dict) and not meta.get("namespace"):

@@ -320,6 +320,7 @@ NAMESPACED = {
     "deployment.yaml": DEPLOYMENT,
     "pinned.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: pinned\n  namespace: ops\n",
     "role.yaml": "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\n",
+    "issuer.yaml": "apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata:\n  name: letsencrypt\n",
 }
 
 
@@ -327,4 +328,4 @@ NAMESPACED = {
 def test_objects_without_a_namespace_belong_to_the_release_namespace(tmp_path, namespace):
     docs, _ = _render(write_chart(tmp_path, templates=NAMESPACED), namespace=namespace)
     where = {d.data["metadata"]["name"]: d.data["metadata"].get("namespace") for d in docs}
-    assert where == {"rel-web": namespace, "pinned": "ops", "reader": None}
+    assert where == {"rel-web": namespace, "pinned": "ops", "reader": None, "letsencrypt": None}
